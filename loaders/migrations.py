@@ -1,0 +1,74 @@
+"""The store's schema, as named migrations applied in order when a store is opened.
+
+Never edit a migration that has shipped: add a new one. Tables a person can read in Datasette:
+`papers` (what loaders find, merged), `sources` and `paper_sources` (where each paper came from),
+and the user's own data (`stars`), keyed by paper id so that no reload can touch it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from loaders import search_index
+
+migrations = Migrations("papershelf")
+
+
+@migrations(name="001_papers_sources_stars")
+def papers_sources_stars(db: Database) -> None:
+    _execute_all(
+        db,
+        """
+        CREATE TABLE papers (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            title_key TEXT NOT NULL,
+            abstract TEXT NOT NULL,
+            authors_count INTEGER,
+            org_id TEXT,
+            org_name TEXT,
+            published_text TEXT,
+            published TEXT,
+            upvotes INTEGER,
+            urls TEXT NOT NULL DEFAULT '[]',
+            arxiv_id TEXT,
+            listing_date TEXT,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX papers_arxiv_id ON papers (arxiv_id);
+        -- A paper without an arXiv id is identified by its normalized title.
+        CREATE UNIQUE INDEX papers_title_key_without_arxiv_id ON papers (title_key)
+            WHERE arxiv_id IS NULL;
+        CREATE INDEX papers_title_key ON papers (title_key);
+
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            shape TEXT,
+            listing_date TEXT,
+            loaded_at TEXT NOT NULL
+        );
+
+        CREATE TABLE paper_sources (
+            paper_id INTEGER NOT NULL REFERENCES papers (id),
+            source_id INTEGER NOT NULL REFERENCES sources (id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (paper_id, source_id)
+        );
+        CREATE INDEX paper_sources_source_id ON paper_sources (source_id);
+
+        CREATE TABLE stars (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+            starred_at TEXT NOT NULL
+        );
+        """,
+    )
+    search_index.create(db.conn)
+
+
+def _execute_all(db: Database, script: str) -> None:
+    """Run each statement of `script` in the migration's transaction (executescript would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)

@@ -1,0 +1,105 @@
+"""The records shared by the loaders, the store and the app."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from loaders.text import extract_urls, title_key
+
+# Fields a later source may fill in or replace, never erase (see `merge`).
+MERGED_FIELDS = (
+    "title",
+    "abstract",
+    "authors_count",
+    "org_id",
+    "org_name",
+    "published_text",
+    "published",
+    "upvotes",
+    "arxiv_id",
+    "listing_date",
+)
+
+
+@dataclass(slots=True)
+class Paper:
+    """One paper: what a loader parsed, or what the store holds (then `id` is set)."""
+
+    title: str
+    abstract: str
+    authors_count: int | None = None
+    org_id: str | None = None
+    org_name: str | None = None
+    published_text: str | None = None
+    published: str | None = None
+    upvotes: int | None = None
+    arxiv_id: str | None = None
+    listing_date: str | None = None
+    id: int | None = None
+    starred_at: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The paper's identity across files: its arXiv id, else its normalized title."""
+        return self.arxiv_id or title_key(self.title)
+
+    @property
+    def urls(self) -> list[str]:
+        return extract_urls(self.abstract)
+
+    @property
+    def starred(self) -> bool:
+        return self.starred_at is not None
+
+    @property
+    def link(self) -> str:
+        """The paper's page: Hugging Face when the arXiv id is known, else an arXiv title search."""
+        if self.arxiv_id:
+            return f"https://huggingface.co/papers/{self.arxiv_id}"
+        query = urlencode({"query": self.title, "searchtype": "title"})
+        return f"https://arxiv.org/search/?{query}"
+
+    def merged_with(self, newer: Paper) -> Paper:
+        """This paper updated by a newer copy of it: newer non-null values win, nulls erase nothing.
+
+        A newer abstract that is only the beginning of the stored one (a truncated copy) is ignored.
+        The listing date is the page's, not the paper's: the first one seen stays (each source keeps
+        its own), so that loading pages again in another order changes nothing.
+        """
+        values = {name: getattr(self, name) for name in MERGED_FIELDS}
+        for name in MERGED_FIELDS:
+            value = getattr(newer, name)
+            if value is not None and not (name == "listing_date" and values[name] is not None):
+                values[name] = value
+        if len(newer.abstract) < len(self.abstract) and self.abstract.startswith(newer.abstract):
+            values["abstract"] = self.abstract
+        return Paper(**values, id=self.id, starred_at=self.starred_at, sources=self.sources)
+
+    def same_fields(self, other: Paper) -> bool:
+        return all(getattr(self, name) == getattr(other, name) for name in MERGED_FIELDS)
+
+
+@dataclass(slots=True)
+class Skipped:
+    """A title a loader could not turn into a paper, and why."""
+
+    title: str
+    reason: str
+
+
+# How papers travel from a parser to the store (and between processes): plain tuples, cheap to
+# pickle, that the store inserts as they are.
+ROW_FIELDS = ("position", *MERGED_FIELDS, "title_key", "urls")
+
+
+def paper_row(position: int, paper: Paper) -> tuple:
+    """`paper` as a row: its position in its file, its fields, its title key and its URLs as JSON."""
+    fields = [getattr(paper, name) for name in MERGED_FIELDS]
+    return (position, *fields, title_key(paper.title), json.dumps(paper.urls, ensure_ascii=False))
+
+
+def paper_from_row(row: tuple) -> Paper:
+    return Paper(*row[1 : 1 + len(MERGED_FIELDS)])

@@ -1,0 +1,132 @@
+"""Parse an input file into batches of store rows, in this process or, for a large file, in a child.
+
+Parsing is Python and holds the GIL; writing to SQLite is mostly C. On a large file a child process
+parses the next batches while this one writes (measured on 50,000 papers: parsing took as long as
+inserting them).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from loaders.models import Paper, Skipped, paper_row
+from loaders.page import parse_page
+from loaders.reading import InputError, open_text, read_lines
+
+BATCH = 1000
+CHILD_MIN_BYTES = 8 << 20
+
+
+@dataclass
+class Batch:
+    rows: list[tuple] = field(default_factory=list)  # see models.paper_row
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    shape: str
+    listing_date: str | None
+    has_header: bool
+    batches: Iterator[Batch]
+
+
+def parse_file(path: Path, on_position: Callable[[int], None] | None = None) -> ParsedFile:
+    """Parse `path`, in a child process when it is large; InputError when it cannot be read."""
+    try:
+        large = path.stat().st_size >= CHILD_MIN_BYTES
+    except OSError:
+        large = False
+    return _parse_in_child(path, on_position) if large else parse_here(path, on_position)
+
+
+def parse_here(path: Path, on_position: Callable[[int], None] | None = None) -> ParsedFile:
+    page = parse_page(read_lines(open_text(path), on_position))
+    return ParsedFile(page.shape, page.listing_date, page.has_header, _batches(page.entries))
+
+
+def _batches(entries: Iterator[Paper | Skipped]) -> Iterator[Batch]:
+    batch = Batch()
+    position = 0
+    for entry in entries:
+        if isinstance(entry, Skipped):
+            batch.skipped.append(entry)
+            continue
+        batch.rows.append(paper_row(position, entry))
+        position += 1
+        if len(batch.rows) == BATCH:
+            yield batch
+            batch = Batch()
+    if batch.rows or batch.skipped:
+        yield batch
+
+
+# The child process -------------------------------------------------------------------------------
+
+
+def _parse_in_child(path: Path, on_position: Callable[[int], None] | None) -> ParsedFile:
+    context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded process (the app)
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(path, sender), name="papershelf-parser", daemon=True)
+    child.start()
+    sender.close()
+    try:
+        header = _receive(receiver, on_position)
+    except BaseException:
+        _stop(child)
+        raise
+    return ParsedFile(*header, batches=_child_batches(child, receiver, on_position))
+
+
+def _child_batches(
+    child: BaseProcess, receiver: Connection, on_position: Callable[[int], None] | None
+) -> Iterator[Batch]:
+    try:
+        while (batch := _receive(receiver, on_position)) is not None:
+            yield batch
+    finally:
+        _stop(child)
+
+
+def _receive(receiver: Connection, on_position: Callable[[int], None] | None):
+    """The next header or batch from the child; None when it is done."""
+    while True:
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            raise RuntimeError("the parser process stopped unexpectedly") from None
+        if kind == "position":
+            if on_position:
+                on_position(payload)
+        elif kind == "error":
+            raise InputError(payload)
+        elif kind == "crash":
+            raise RuntimeError(f"the parser process failed: {payload}")
+        else:
+            return payload
+
+
+def _stop(child: BaseProcess) -> None:
+    if child.is_alive():
+        child.terminate()
+    child.join()
+
+
+def _child_main(path: Path, sender: Connection) -> None:
+    try:
+        parsed = parse_here(path, lambda position: sender.send(("position", position)))
+        sender.send(("header", (parsed.shape, parsed.listing_date, parsed.has_header)))
+        for batch in parsed.batches:
+            sender.send(("batch", batch))
+        sender.send(("done", None))
+    except InputError as error:
+        sender.send(("error", str(error)))
+    except KeyboardInterrupt:
+        pass
+    except Exception as error:  # reported by the parent, which owns the terminal
+        sender.send(("crash", f"{type(error).__name__}: {error}"))

@@ -1,0 +1,74 @@
+"""The FTS5 index over the papers' title and abstract, and the triggers that keep it in sync.
+
+It has the shape sqlite-utils' `enable_fts(create_triggers=True)` gives it, so that sqlite-utils and
+Datasette find it, except that a paper is re-indexed only when its title or abstract changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+CREATE_TABLE = "CREATE VIRTUAL TABLE [papers_fts] USING FTS5 ([title], [abstract], content=[papers])"
+TRIGGERS = {
+    "papers_ai": """
+        CREATE TRIGGER [papers_ai] AFTER INSERT ON [papers] BEGIN
+          INSERT INTO [papers_fts] (rowid, [title], [abstract])
+            VALUES (new.rowid, new.[title], new.[abstract]);
+        END""",
+    "papers_ad": """
+        CREATE TRIGGER [papers_ad] AFTER DELETE ON [papers] BEGIN
+          INSERT INTO [papers_fts] ([papers_fts], rowid, [title], [abstract])
+            VALUES ('delete', old.rowid, old.[title], old.[abstract]);
+        END""",
+    "papers_au": """
+        CREATE TRIGGER [papers_au] AFTER UPDATE OF [title], [abstract] ON [papers] BEGIN
+          INSERT INTO [papers_fts] ([papers_fts], rowid, [title], [abstract])
+            VALUES ('delete', old.rowid, old.[title], old.[abstract]);
+          INSERT INTO [papers_fts] (rowid, [title], [abstract])
+            VALUES (new.rowid, new.[title], new.[abstract]);
+        END""",
+}
+_UNINDEX = "INSERT INTO [papers_fts] ([papers_fts], rowid, [title], [abstract]) VALUES ('delete', ?, ?, ?)"
+_INDEX_FROM = "INSERT INTO [papers_fts] (rowid, [title], [abstract]) SELECT id, title, abstract FROM papers "
+_DEFERRABLE = ("papers_ai", "papers_au")
+
+
+def create(conn: sqlite3.Connection) -> None:
+    conn.execute(CREATE_TABLE)
+    for sql in TRIGGERS.values():
+        conn.execute(sql)
+
+
+class DeferredIndexing:
+    """What a bulk load changed, to index when it ends (see `deferred`)."""
+
+    def __init__(self, first_new_id: int):
+        self.first_new_id = first_new_id
+        self.rewritten: dict[int, tuple[str, str]] = {}  # id -> title and abstract as indexed
+
+    def text_changed(self, paper_id: int, old_title: str, old_abstract: str) -> None:
+        """Note that a paper indexed before the load got a new title or abstract."""
+        if paper_id < self.first_new_id:
+            self.rewritten.setdefault(paper_id, (old_title, old_abstract))
+
+
+@contextmanager
+def deferred(conn: sqlite3.Connection) -> Iterator[DeferredIndexing]:
+    """Index the papers inserted or rewritten in this block in bulk at its end. Call inside a transaction.
+
+    Row-by-row trigger indexing took twice as long on 50,000 papers. The insert and update triggers
+    are dropped and re-created inside the caller's transaction: no other connection ever sees the
+    store without them, and a rollback puts them back as they were.
+    """
+    first_new_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+    for name in _DEFERRABLE:
+        conn.execute(f"DROP TRIGGER [{name}]")
+    work = DeferredIndexing(first_new_id)
+    yield work
+    conn.executemany(_UNINDEX, [(i, *old) for i, old in work.rewritten.items()])
+    conn.executemany(_INDEX_FROM + "WHERE id = ?", [(i,) for i in work.rewritten])
+    conn.execute(_INDEX_FROM + "WHERE id >= ?", [first_new_id])
+    for name in _DEFERRABLE:
+        conn.execute(TRIGGERS[name])

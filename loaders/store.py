@@ -1,0 +1,256 @@
+"""The SQLite store: open it (WAL, busy timeout, migrations), write papers, read them back.
+
+Every write happens inside `Store.write()`, one `BEGIN IMMEDIATE` transaction: a second process
+waits for the lock instead of failing, and readers never see half of a change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from loaders import search_index
+from loaders.migrations import migrations
+from loaders.models import MERGED_FIELDS, ROW_FIELDS, Paper, paper_from_row, paper_row
+
+BUSY_TIMEOUT_MS = 15_000
+LOOKUP_CHUNK = 500
+_PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
+_ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "added_at", "updated_at"))
+_INSERT = f"INSERT INTO papers ({_ROW}) VALUES ({', '.join('?' * (len(MERGED_FIELDS) + 5))})"
+_KEY = ROW_FIELDS.index("title_key")
+_UPDATE = (
+    "UPDATE papers SET "
+    + ", ".join(f"{name} = ?" for name in (*MERGED_FIELDS, "title_key", "urls", "updated_at"))
+    + " WHERE id = ?"
+)
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
+
+
+class Store:
+    """One papershelf store file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        self.db = Database(self.conn, execute_plugins=False)
+        self._deferred: search_index.DeferredIndexing | None = None
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.conn.execute("PRAGMA journal_mode = wal")
+        with self.write():
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        """One transaction holding the write lock; rolled back on any exception, Ctrl-C included."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: a cheap way to notice outside changes."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    # Papers ---------------------------------------------------------------------------------------
+
+    def paper_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def papers(self, ids: Iterable[int] | None = None, starred_only: bool = False) -> Iterator[Paper]:
+        """Papers with their stars and sources: those of `ids` in that order, else all in id order."""
+        if ids is not None:
+            wanted = list(ids)
+            found = {}
+            for chunk in _chunks(wanted, LOOKUP_CHUNK):
+                marks = ", ".join("?" * len(chunk))
+                for paper in self._read_papers(f"WHERE p.id IN ({marks})", chunk):
+                    found[paper.id] = paper
+            yield from (found[i] for i in wanted if i in found)
+            return
+        where = "WHERE p.id IN (SELECT paper_id FROM stars)" if starred_only else ""
+        yield from self._read_papers(where + " ORDER BY p.id", [])
+
+    def _read_papers(self, clause: str, params: list) -> Iterator[Paper]:
+        sql = f"""
+            SELECT {", ".join("p." + c for c in ("id", *MERGED_FIELDS))}, s.starred_at,
+                (SELECT json_group_array(path) FROM (
+                    SELECT src.path FROM paper_sources ps JOIN sources src ON src.id = ps.source_id
+                    WHERE ps.paper_id = p.id ORDER BY src.id)) AS sources
+            FROM papers p LEFT JOIN stars s ON s.paper_id = p.id {clause}
+        """
+        for row in self.conn.execute(sql, params):
+            paper = _paper_from_row(row[: len(MERGED_FIELDS) + 1])
+            paper.starred_at = row[-2]
+            paper.sources = json.loads(row[-1])
+            yield paper
+
+    def find_ids(self, references: Iterable[str]) -> tuple[list[int], list[str]]:
+        """The paper ids that `references` (ids or arXiv ids) name, and the references that name none."""
+        ids: list[int] = []
+        unknown: list[str] = []
+        for reference in references:
+            column = "id" if reference.isdigit() else "arxiv_id"
+            row = self.conn.execute(f"SELECT id FROM papers WHERE {column} = ?", [reference]).fetchone()
+            if row:
+                ids.append(row[0])
+            else:
+                unknown.append(reference)
+        return ids, unknown
+
+    # Stars ----------------------------------------------------------------------------------------
+
+    def set_starred(self, ids: Iterable[int], starred: bool) -> None:
+        with self.write():
+            if starred:
+                stamp = now()
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO stars (paper_id, starred_at) VALUES (?, ?)",
+                    [(i, stamp) for i in ids],
+                )
+            else:
+                self.conn.executemany("DELETE FROM stars WHERE paper_id = ?", [(i,) for i in ids])
+
+    # Loading --------------------------------------------------------------------------------------
+
+    def source_id(self, path: str, shape: str, listing_date: str | None) -> int:
+        """The id of the source row for `path`, created or refreshed. Call inside `write()`."""
+        self.conn.execute(
+            """INSERT INTO sources (path, shape, listing_date, loaded_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (path) DO UPDATE SET shape = excluded.shape,
+                   listing_date = excluded.listing_date, loaded_at = excluded.loaded_at""",
+            [path, shape, listing_date, now()],
+        )
+        return self.conn.execute("SELECT id FROM sources WHERE path = ?", [path]).fetchone()[0]
+
+    def merge_rows(self, source_id: int, rows: list[tuple]) -> MergeCounts:
+        """Insert or merge papers from one source, as rows (`models.paper_row`). Call inside `write()`."""
+        incoming = [(row, paper_from_row(row)) for row in rows]
+        current = self._existing((paper, row[_KEY]) for row, paper in incoming)
+        next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+        new: dict[int, tuple] = {}  # id -> the row to insert
+        changed: dict[int, Paper] = {}
+        links: dict[int, int] = {}
+        for row, paper in incoming:
+            key = row[_KEY]
+            stored = _match(current, paper, key)
+            if stored is None:
+                stored = paper
+                stored.id, next_id = next_id, next_id + 1
+                new[stored.id] = (stored.id, *row[1:])
+            else:
+                merged = stored.merged_with(paper)
+                if not merged.same_fields(stored):
+                    if stored.id in new:
+                        new[stored.id] = (stored.id, *paper_row(0, merged)[1:])
+                    else:
+                        changed[stored.id] = merged
+                    if self._deferred and (merged.title, merged.abstract) != (stored.title, stored.abstract):
+                        self._deferred.text_changed(stored.id, stored.title, stored.abstract)
+                stored = merged
+            _remember(current, stored, key)
+            links.setdefault(stored.id, row[0])
+        stamp = now()
+        self.conn.executemany(_INSERT, [(*values, stamp, stamp) for values in new.values()])
+        self.conn.executemany(_UPDATE, [(*paper_row(0, p)[1:], stamp, p.id) for p in changed.values()])
+        self.conn.executemany(
+            """INSERT INTO paper_sources (paper_id, source_id, position) VALUES (?, ?, ?)
+               ON CONFLICT (paper_id, source_id) DO UPDATE SET position = excluded.position
+               WHERE position != excluded.position""",
+            [(paper_id, source_id, position) for paper_id, position in links.items()],
+        )
+        return MergeCounts(found=len(links), new=len(new), updated=len(changed))
+
+    @contextmanager
+    def indexing_at_end(self) -> Iterator[None]:
+        """Index the papers written in this block in bulk at its end. Call inside `write()`."""
+        try:
+            with search_index.deferred(self.conn) as self._deferred:
+                yield
+        finally:
+            self._deferred = None
+
+    def _existing(self, keyed: Iterable[tuple[Paper, str]]) -> dict[str, Paper]:
+        """Stored papers that the (paper, title key) pairs may match, by arXiv id and by title."""
+        arxiv_ids: set[str] = set()
+        titles: set[str] = set()
+        for paper, key in keyed:
+            titles.add(key)
+            if paper.arxiv_id:
+                arxiv_ids.add(paper.arxiv_id)
+        current: dict[str, Paper] = {}
+        for column, values in (("arxiv_id", arxiv_ids), ("title_key", titles)):
+            for chunk in _chunks(sorted(values), LOOKUP_CHUNK):
+                marks = ", ".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"SELECT {_PAPER_COLUMNS}, title_key FROM papers WHERE {column} IN ({marks}) "
+                    "ORDER BY id DESC",
+                    chunk,
+                )
+                for row in rows:
+                    _remember(current, _paper_from_row(row[:-1]), row[-1])
+        return current
+
+
+@dataclass
+class MergeCounts:
+    found: int = 0
+    new: int = 0
+    updated: int = 0
+
+    def __iadd__(self, other: MergeCounts) -> MergeCounts:
+        self.found += other.found
+        self.new += other.new
+        self.updated += other.updated
+        return self
+
+
+def _match(current: dict[str, Paper], paper: Paper, key: str) -> Paper | None:
+    """The stored paper `paper` is a copy of: same arXiv id, else same title (with no other arXiv id)."""
+    if paper.arxiv_id and (stored := current.get("arxiv:" + paper.arxiv_id)):
+        return stored
+    stored = current.get("title:" + key)
+    if stored is not None and paper.arxiv_id and stored.arxiv_id:
+        return None
+    return stored
+
+
+def _remember(current: dict[str, Paper], paper: Paper, key: str) -> None:
+    if paper.arxiv_id:
+        current["arxiv:" + paper.arxiv_id] = paper
+    current["title:" + key] = paper
+
+
+def _paper_from_row(row: tuple) -> Paper:
+    return Paper(id=row[0], **dict(zip(MERGED_FIELDS, row[1:], strict=True)))
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
