@@ -26,20 +26,41 @@ EXPORT_FIELDS = (
     "urls",
     "arxiv_id",
     "listing_date",
+    "authors",
+    "categories",
+    "doi",
+    "comment",
+    "github_repo",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
     "link",
+    "links",
     "starred",
     "starred_at",
     "sources",
+    "lists",
+    "note",
+    "read",
+    "read_at",
 )
+# In CSV, a list is written as its items, one a line.
+_CSV_LISTS = ("urls", "sources", "lists", "authors", "categories", "ai_keywords", "links")
+AUTHORS_SHOWN = 3
 
 
-def export(papers: Iterable[Paper], format: str, out: TextIO) -> int:
-    """Write `papers` to `out` in `format`; return how many were written."""
+def export(papers: Iterable[Paper], format: str, out: TextIO, title: str = "Reading list") -> int:
+    """Write `papers` to `out` in `format`; return how many were written. `title` heads Markdown.
+
+    Fill in the user's data first (`userdata.annotate`) for the `lists`, `note` and `read` fields.
+    """
+    if format == "markdown":
+        return write_markdown(papers, out, title)
     return WRITERS[format](papers, out)
 
 
 def paper_record(paper: Paper) -> dict:
-    return {name: getattr(paper, name) for name in EXPORT_FIELDS}
+    return {name: paper.links() if name == "links" else getattr(paper, name) for name in EXPORT_FIELDS}
 
 
 def write_jsonl(papers: Iterable[Paper], out: TextIO) -> int:
@@ -67,8 +88,8 @@ def write_csv(papers: Iterable[Paper], out: TextIO) -> int:
     for paper in papers:
         count += 1
         record = paper_record(paper)
-        record["urls"] = "\n".join(record["urls"])
-        record["sources"] = "\n".join(record["sources"])
+        for name in _CSV_LISTS:
+            record[name] = "\n".join(record[name] or ())
         writer.writerow(record)
     return count
 
@@ -88,7 +109,9 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
-def write_markdown(papers: Iterable[Paper], out: TextIO) -> int:
+def write_markdown(papers: Iterable[Paper], out: TextIO, title: str = "Reading list") -> int:
+    """A readable reading list: each paper's title linked, date and organization, the first sentence
+    of its abstract, its links and the user's note (as written: it may be Markdown itself)."""
     body: list[str] = []
     count = 0
     for count, paper in enumerate(papers, 1):
@@ -96,11 +119,15 @@ def write_markdown(papers: Iterable[Paper], out: TextIO) -> int:
         if details := " · ".join(_details(paper)):
             body.append(f"   {markdown_escape(details)}  ")
         body.append(f"   {markdown_escape(first_sentence(paper.abstract))}")
-        if paper.urls:
-            body.append("   Links: " + ", ".join(f"<{url}>" for url in paper.urls))
+        if links := paper.links()[1:]:
+            body.append("   Links: " + ", ".join(f"<{url}>" for url in links))
+        if paper.note:
+            body.append("")
+            body.extend(f"   > {line}".rstrip() for line in paper.note.split("\n"))
         body.append("")
     today = datetime.date.today().isoformat()
-    out.write(f"# Reading list\n\n{count:,} papers, exported from papershelf on {today}.\n\n")
+    heading = markdown_escape(" ".join(title.split()))
+    out.write(f"# {heading}\n\n{count:,} papers, exported from papershelf on {today}.\n\n")
     out.write("\n".join(body))
     return count
 
@@ -111,7 +138,10 @@ def _details(paper: Paper) -> list[str]:
         details.append(paper.published_text)
     if paper.org_name:
         details.append(paper.org_name)
-    if paper.authors_count:
+    if paper.authors:
+        shown = ", ".join(paper.authors[:AUTHORS_SHOWN])
+        details.append(shown + (" et al." if len(paper.authors) > AUTHORS_SHOWN else ""))
+    elif paper.authors_count:
         details.append(f"{paper.authors_count} author{'s' * (paper.authors_count != 1)}")
     if paper.upvotes is not None:
         details.append(f"{paper.upvotes} upvote{'s' * (paper.upvotes != 1)}")
@@ -151,16 +181,24 @@ def write_bibtex(papers: Iterable[Paper], out: TextIO) -> int:
         count += 1
         key = _unique_key(_citation_key(paper), keys)
         fields = {"title": "{" + latex_escape(paper.title) + "}"}
+        if paper.authors:
+            fields["author"] = " and ".join(latex_escape(name) for name in paper.authors)
         if paper.published:
             fields["year"] = paper.published[:4]
             fields["date"] = paper.published
         if paper.arxiv_id:
             fields["eprint"] = paper.arxiv_id
             fields["archiveprefix"] = "arXiv"
+            if paper.categories:
+                fields["primaryclass"] = latex_escape(paper.categories[0])
+        if paper.doi:
+            fields["doi"] = latex_escape(paper.doi)
         fields["url"] = paper.link
         fields["abstract"] = latex_escape(paper.abstract)
         if paper.org_name:
             fields["institution"] = latex_escape(paper.org_name)
+        if paper.note:
+            fields["annote"] = latex_escape(paper.note)
         lines = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
         out.write(f"@misc{{{key},\n{lines}\n}}\n\n")
     return count

@@ -2,7 +2,8 @@
 
 Never edit a migration that has shipped: add a new one. Tables a person can read in Datasette:
 `papers` (what loaders find, merged), `sources` and `paper_sources` (where each paper came from),
-and the user's own data (`stars`), keyed by paper id so that no reload can touch it.
+and the user's own data (`stars`, `lists`, `list_papers`, `notes`, `reads`), keyed by paper id so
+that no reload can touch it.
 """
 
 from __future__ import annotations
@@ -65,6 +66,59 @@ def papers_sources_stars(db: Database) -> None:
         """,
     )
     search_index.create(db.conn)
+
+
+@migrations(name="002_lists_notes_reads")
+def lists_notes_reads(db: Database) -> None:
+    """The user's named lists (the built-in Starred list stays in `stars`), notes and read state."""
+    _execute_all(
+        db,
+        """
+        CREATE TABLE lists (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE list_papers (
+            list_id INTEGER NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers (id),
+            position INTEGER NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (list_id, paper_id)
+        );
+        CREATE INDEX list_papers_paper_id ON list_papers (paper_id);
+
+        CREATE TABLE notes (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+            body TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE reads (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+            read_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+@migrations(name="003_paper_details")
+def paper_details(db: Database) -> None:
+    """What live sources know about a paper. Lists (authors, categories, keywords) are JSON arrays."""
+    _execute_all(
+        db,
+        """
+        ALTER TABLE papers ADD COLUMN authors TEXT;
+        ALTER TABLE papers ADD COLUMN categories TEXT;
+        ALTER TABLE papers ADD COLUMN doi TEXT;
+        ALTER TABLE papers ADD COLUMN comment TEXT;
+        ALTER TABLE papers ADD COLUMN github_repo TEXT;
+        ALTER TABLE papers ADD COLUMN project_page TEXT;
+        ALTER TABLE papers ADD COLUMN ai_summary TEXT;
+        ALTER TABLE papers ADD COLUMN ai_keywords TEXT
+        """,
+    )
 
 
 def _execute_all(db: Database, script: str) -> None:

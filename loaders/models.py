@@ -20,7 +20,20 @@ MERGED_FIELDS = (
     "upvotes",
     "arxiv_id",
     "listing_date",
+    "authors",
+    "categories",
+    "doi",
+    "comment",
+    "github_repo",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
 )
+
+INTEGER_FIELDS = frozenset({"authors_count", "upvotes"})
+# Stored as JSON arrays of text; the other fields are text.
+LIST_FIELDS = frozenset({"authors", "categories", "ai_keywords"})
+_LIST_POSITIONS = tuple(n for n, name in enumerate(MERGED_FIELDS) if name in LIST_FIELDS)
 
 
 @dataclass(slots=True)
@@ -37,9 +50,22 @@ class Paper:
     upvotes: int | None = None
     arxiv_id: str | None = None
     listing_date: str | None = None
+    # What live sources add (see `loaders.fetch`).
+    authors: list[str] | None = None
+    categories: list[str] | None = None  # arXiv's, the primary one first
+    doi: str | None = None
+    comment: str | None = None  # the authors' comment on arXiv ("12 pages, accepted at …")
+    github_repo: str | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None  # Hugging Face's one-paragraph summary
+    ai_keywords: list[str] | None = None
     id: int | None = None
     starred_at: str | None = None
     sources: list[str] = field(default_factory=list)
+    # The user's own data, filled in only where asked for (`userdata.annotate`).
+    note: str | None = None
+    lists: list[str] = field(default_factory=list)
+    read_at: str | None = None
 
     @property
     def key(self) -> str:
@@ -48,11 +74,31 @@ class Paper:
 
     @property
     def urls(self) -> list[str]:
+        """The URLs the abstract mentions."""
         return extract_urls(self.abstract)
+
+    def links(self) -> list[str]:
+        """Every link of the paper, in the order the reader numbers them: its page (`link`), the
+        arXiv abstract and PDF, the code, the project page, the DOI, then the URLs of the abstract;
+        without duplicates."""
+        links = [self.link]
+        if self.arxiv_id:
+            links += [f"https://arxiv.org/abs/{self.arxiv_id}", f"https://arxiv.org/pdf/{self.arxiv_id}"]
+        links += [url for url in (self.github_repo, self.project_page) if url]
+        if self.doi:
+            links.append(f"https://doi.org/{self.doi}")
+        unique: dict[str, str] = {}  # the same URL with or without a final slash is listed once
+        for url in [*links, *self.urls]:
+            unique.setdefault(url.rstrip("/"), url)
+        return list(unique.values())
 
     @property
     def starred(self) -> bool:
         return self.starred_at is not None
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
 
     @property
     def link(self) -> str:
@@ -96,10 +142,23 @@ ROW_FIELDS = ("position", *MERGED_FIELDS, "title_key", "urls")
 
 
 def paper_row(position: int, paper: Paper) -> tuple:
-    """`paper` as a row: its position in its file, its fields, its title key and its URLs as JSON."""
+    """`paper` as a row: its position in its file, its fields (lists as JSON), its title key and
+    its URLs as JSON."""
     fields = [getattr(paper, name) for name in MERGED_FIELDS]
+    for n in _LIST_POSITIONS:
+        if fields[n] is not None:
+            fields[n] = json.dumps(fields[n], ensure_ascii=False)
     return (position, *fields, title_key(paper.title), json.dumps(paper.urls, ensure_ascii=False))
 
 
 def paper_from_row(row: tuple) -> Paper:
-    return Paper(*row[1 : 1 + len(MERGED_FIELDS)])
+    return paper_from_fields(row[1 : 1 + len(MERGED_FIELDS)])
+
+
+def paper_from_fields(values: tuple | list, paper_id: int | None = None) -> Paper:
+    """A paper from the values of MERGED_FIELDS as stored (lists as JSON)."""
+    values = list(values)
+    for n in _LIST_POSITIONS:
+        if values[n] is not None:
+            values[n] = json.loads(values[n])
+    return Paper(**dict(zip(MERGED_FIELDS, values, strict=True)), id=paper_id)

@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from loaders import search_index
 from loaders.migrations import migrations
-from loaders.models import MERGED_FIELDS, ROW_FIELDS, Paper, paper_from_row, paper_row
+from loaders.models import MERGED_FIELDS, ROW_FIELDS, Paper, paper_from_fields, paper_from_row, paper_row
 
 BUSY_TIMEOUT_MS = 15_000
 LOOKUP_CHUNK = 500
@@ -65,7 +65,13 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Store]:
-        """One transaction holding the write lock; rolled back on any exception, Ctrl-C included."""
+        """One transaction holding the write lock; rolled back on any exception, Ctrl-C included.
+
+        Inside another `write()` it joins that transaction, so that changes compose into one.
+        """
+        if self.conn.in_transaction:
+            yield self
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
@@ -73,6 +79,18 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """One read transaction: every query in it sees the same snapshot, whatever others commit."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.execute("COMMIT")
 
     def data_version(self) -> int:
         """Changes when another connection commits: a cheap way to notice outside changes."""
@@ -110,6 +128,15 @@ class Store:
             paper.starred_at = row[-2]
             paper.sources = json.loads(row[-1])
             yield paper
+
+    def existing_ids(self, ids: Iterable[int]) -> set[int]:
+        """Those of `ids` that are the id of a stored paper."""
+        found: set[int] = set()
+        for chunk in _chunks(list(ids), LOOKUP_CHUNK):
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return found
 
     def find_ids(self, references: Iterable[str]) -> tuple[list[int], list[str]]:
         """The paper ids that `references` (ids or arXiv ids) name, and the references that name none."""
@@ -149,8 +176,9 @@ class Store:
         )
         return self.conn.execute("SELECT id FROM sources WHERE path = ?", [path]).fetchone()[0]
 
-    def merge_rows(self, source_id: int, rows: list[tuple]) -> MergeCounts:
-        """Insert or merge papers from one source, as rows (`models.paper_row`). Call inside `write()`."""
+    def merge_rows(self, source_id: int | None, rows: list[tuple]) -> MergeCounts:
+        """Insert or merge papers from one source (None: no source, as for a restored backup), as
+        rows (`models.paper_row`). Call inside `write()`."""
         incoming = [(row, paper_from_row(row)) for row in rows]
         current = self._existing((paper, row[_KEY]) for row, paper in incoming)
         next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
@@ -179,13 +207,30 @@ class Store:
         stamp = now()
         self.conn.executemany(_INSERT, [(*values, stamp, stamp) for values in new.values()])
         self.conn.executemany(_UPDATE, [(*paper_row(0, p)[1:], stamp, p.id) for p in changed.values()])
-        self.conn.executemany(
-            """INSERT INTO paper_sources (paper_id, source_id, position) VALUES (?, ?, ?)
-               ON CONFLICT (paper_id, source_id) DO UPDATE SET position = excluded.position
-               WHERE position != excluded.position""",
-            [(paper_id, source_id, position) for paper_id, position in links.items()],
-        )
+        if source_id is not None:
+            self.conn.executemany(
+                """INSERT INTO paper_sources (paper_id, source_id, position) VALUES (?, ?, ?)
+                   ON CONFLICT (paper_id, source_id) DO UPDATE SET position = excluded.position
+                   WHERE position != excluded.position""",
+                [(paper_id, source_id, position) for paper_id, position in links.items()],
+            )
         return MergeCounts(found=len(links), new=len(new), updated=len(changed))
+
+    def update_paper(self, paper_id: int, newer: Paper) -> bool:
+        """Merge `newer` into the stored paper `paper_id` (as a reload would); return whether it
+        changed. Call inside `write()`."""
+        stored = next(self.papers([paper_id]))
+        merged = stored.merged_with(newer)
+        if merged.same_fields(stored):
+            return False
+        self.conn.execute(_UPDATE, [*paper_row(0, merged)[1:], now(), paper_id])
+        return True
+
+    def identify(self, rows: list[tuple]) -> list[int | None]:
+        """The id of the stored paper each row (`models.paper_row`) is a copy of, None for a new one."""
+        papers = [(paper_from_row(row), row[_KEY]) for row in rows]
+        current = self._existing(papers)
+        return [getattr(_match(current, paper, key), "id", None) for paper, key in papers]
 
     @contextmanager
     def indexing_at_end(self) -> Iterator[None]:
@@ -248,7 +293,7 @@ def _remember(current: dict[str, Paper], paper: Paper, key: str) -> None:
 
 
 def _paper_from_row(row: tuple) -> Paper:
-    return Paper(id=row[0], **dict(zip(MERGED_FIELDS, row[1:], strict=True)))
+    return paper_from_fields(row[1:], paper_id=row[0])
 
 
 def _chunks(values: list, size: int) -> Iterator[list]:

@@ -113,7 +113,7 @@ def test_star_and_unstar_by_id_and_unknown_ids_change_nothing(run):
     assert run("star", "3", "4").stdout == "2 papers starred\n"
     result = run("star", "5", "99999", "abc")
     assert result.exit_code == 1
-    assert result.stderr == "Error: no paper with id 99999, abc; nothing changed\n"
+    assert result.stderr == "papershelf: error: no paper with id 99999, abc; nothing changed\n"
     assert run("unstar", "3").stdout == "1 paper unstarred\n"
     starred = [json.loads(line)["id"] for line in run("export", "--starred").stdout.splitlines()]
     assert starred == [4]
@@ -135,7 +135,7 @@ def test_a_store_that_is_not_a_database_is_one_line(tmp_path):
         [sys.executable, "-m", "tui", "--db", str(bad), "export"], capture_output=True, text=True, timeout=30
     )
     assert out.returncode == 1
-    assert out.stderr == f"Error: cannot open the store {bad}: file is not a database\n"
+    assert out.stderr == f"papershelf: error: cannot open the store {bad}: file is not a database\n"
 
 
 def test_without_a_terminal_the_reader_says_so_instead_of_hanging(tmp_path):

@@ -1,4 +1,5 @@
-"""The `papershelf` command: bare, it opens the reader; its subcommands load, export and star.
+"""The `papershelf` command: bare, it opens the reader; its subcommands load, export and star here,
+keep lists, notes and backups (`cli_userdata`) and fetch from the web (`cli_fetch`).
 
 Only what a command needs is imported, and Textual only when the reader opens, so that `--help`
 and every other command answer at once.
@@ -16,17 +17,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tui import cli_fetch, cli_userdata
+from tui.cli_support import Failure, StoreError, one_line, open_store, paper_ids, plural
+
 if TYPE_CHECKING:
     from loaders.load import LoadReport
-    from loaders.store import Store
 
 PROGRESS_MIN_BYTES = 4 << 20
 MAX_WARNINGS_PER_FILE = 10
-
-
-class StoreError(click.ClickException):
-    """A store that cannot be opened or written; shown as one line, exit 1."""
-
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
@@ -50,7 +48,7 @@ def cli(context: click.Context, db: Path | None) -> None:
 
 def open_reader(db_path: Path) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise click.ClickException(
+        raise Failure(
             "the reader needs a terminal (stdin and stdout must be a TTY); "
             "for scripts use `papershelf export`"
         )
@@ -104,7 +102,8 @@ def load(db_path: Path, paths: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.option("--starred", is_flag=True, help="Only the starred papers.")
+@click.option("--starred", is_flag=True, help="Only the starred papers (as --list Starred).")
+@click.option("--list", "list_name", metavar="NAME", help="Only the papers of this list, in its order.")
 @click.option(
     "--format",
     "format_",
@@ -116,21 +115,38 @@ def load(db_path: Path, paths: tuple[Path, ...]) -> None:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
 )
 @click.pass_obj
-def export(db_path: Path, starred: bool, format_: str, output: Path | None) -> None:
-    """Write the papers out, one record per paper."""
-    from loaders.export import export as write
+def export(db_path: Path, starred: bool, list_name: str | None, format_: str, output: Path | None) -> None:
+    """Write the papers out, one record per paper, with the user's lists, note and read state.
 
+    Markdown is a reading list (titled with the list's name); BibTeX, one @misc entry per paper.
+    """
+    from loaders.export import export as write
+    from loaders.lists import UserDataError, list_paper_ids
+    from loaders.lists import list_name as stored_name
+    from loaders.userdata import annotate
+
+    if starred and list_name:
+        raise Failure("give --starred or --list, not both")
     store = open_store(db_path)
-    papers = store.papers(starred_only=starred)
+    title = "Reading list"
+    if starred:
+        papers = store.papers(starred_only=True)
+    elif list_name:
+        with one_line(UserDataError):
+            title = stored_name(store, list_name)
+            papers = store.papers(list_paper_ids(store, title))
+    else:
+        papers = store.papers()
+    papers = annotate(store, papers)
     if output is None:
-        write(papers, format_, sys.stdout)
+        write(papers, format_, sys.stdout, title)
         return
     try:
         with open(output, "w", encoding="utf-8", newline="") as out:
-            count = write(papers, format_, out)
+            count = write(papers, format_, out, title)
     except OSError as error:
-        raise click.ClickException(f"{output}: {error.strerror or error}") from None
-    click.echo(f"{count:,} papers written to {output}", err=True)
+        raise Failure(f"{output}: {error.strerror or error}") from None
+    click.echo(f"{plural(count, 'paper')} written to {output}", err=True)
 
 
 @cli.command()
@@ -151,22 +167,13 @@ def unstar(db_path: Path, ids: tuple[str, ...]) -> None:
 
 def _set_starred(db_path: Path, references: tuple[str, ...], starred: bool) -> None:
     store = open_store(db_path)
-    ids, unknown = store.find_ids(references)
-    if unknown:
-        raise click.ClickException(f"no paper with id {', '.join(unknown)}; nothing changed")
+    ids = paper_ids(store, references)
     store.set_starred(ids, starred)
-    click.echo(f"{len(ids)} paper{'s' * (len(ids) != 1)} {'starred' if starred else 'unstarred'}")
+    click.echo(f"{plural(len(ids), 'paper')} {'starred' if starred else 'unstarred'}")
 
 
-def open_store(db_path: Path) -> Store:
-    """The store at `db_path`, created if needed; StoreError (one line) when it cannot be opened."""
-    from loaders.store import Store
-
-    try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        return Store(db_path)
-    except (sqlite3.Error, OSError) as error:
-        raise StoreError(f"cannot open the store {db_path}: {error}") from None
+for command in (*cli_userdata.COMMANDS, *cli_fetch.COMMANDS):
+    cli.add_command(command)
 
 
 def expand_paths(paths: tuple[Path, ...]) -> Iterator[Path]:

@@ -1,0 +1,83 @@
+"""Read access for the reader: paper ids in a view's order, list rows, the texts to index.
+
+The reader never holds 100,000 papers as objects: it holds their ids in display order and reads
+the few rows on screen when it draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from loaders.store import Store
+
+SORTS = {
+    "listing": "id",
+    "date": "published IS NULL, published DESC, id",
+    "upvotes": "upvotes IS NULL, upvotes DESC, id",
+    "title": "title_key, id",
+}
+SORT_LABELS = {"listing": "listing order", "date": "date", "upvotes": "upvotes", "title": "title"}
+ROW_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """What one line of the paper list shows."""
+
+    id: int
+    title: str
+    published_text: str | None
+    upvotes: int | None
+    organization: str | None
+    starred: bool
+
+
+class Browser:
+    """Queries behind the reader's views, on one store connection."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.conn = store.conn
+
+    def paper_ids(self, sort: str) -> np.ndarray:
+        """Every paper id in the order of `sort` (a key of SORTS)."""
+        rows = self.conn.execute(f"SELECT id FROM papers ORDER BY {SORTS[sort]}").fetchall()
+        return _id_array(rows)
+
+    def starred_ids(self) -> np.ndarray:
+        """The starred papers' ids, newest star first."""
+        rows = self.conn.execute("SELECT paper_id FROM stars ORDER BY starred_at DESC, rowid DESC").fetchall()
+        return _id_array(rows)
+
+    def rows(self, ids: Iterable[int]) -> dict[int, ListRow]:
+        wanted = list(ids)
+        found: dict[int, ListRow] = {}
+        for start in range(0, len(wanted), ROW_CHUNK):
+            chunk = wanted[start : start + ROW_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"""
+                SELECT p.id, p.title, p.published_text, p.upvotes, coalesce(p.org_name, p.org_id),
+                    s.paper_id IS NOT NULL
+                FROM papers p LEFT JOIN stars s ON s.paper_id = p.id WHERE p.id IN ({marks})
+            """
+            for row in self.conn.execute(sql, chunk):
+                found[row[0]] = ListRow(*row[:5], starred=bool(row[5]))
+        return found
+
+    def texts(self) -> Iterator[tuple[int, str, str]]:
+        """(id, title, abstract) of every paper in id order, for the fuzzy index."""
+        yield from self.conn.execute("SELECT id, title, abstract FROM papers ORDER BY id")
+
+    def signature(self) -> tuple[int, int, str]:
+        """Changes whenever a paper is added or its text rewritten: (count, max id, last update)."""
+        count, last_id, updated = self.conn.execute(
+            "SELECT count(*), coalesce(max(id), 0), coalesce(max(updated_at), '') FROM papers"
+        ).fetchone()
+        return count, last_id, updated
+
+
+def _id_array(rows: list[tuple[int]]) -> np.ndarray:
+    return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))

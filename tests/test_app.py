@@ -1,0 +1,333 @@
+"""The reader, driven like a user with Pilot: keys, views, filter, stars, links, remembered state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyperclip
+import pytest
+
+from conftest import write
+from loaders.load import load_file
+from loaders.store import Store
+from tui.app import PapershelfApp
+from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
+from tui.settings import Settings
+from tui.widgets.paper_detail import PaperDetail
+from tui.widgets.paper_list import PaperList
+
+SIZE = (100, 30)
+KV_CACHE_PAPERS = {
+    "Attention Is All You Need for KV Cache in Diffusion LLMs",
+    "Window-Diffusion: Accelerating Diffusion Language Model Inference with Windowed Token Pruning "
+    "and Caching",
+}
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PAPERSHELF_STATE", str(tmp_path / "state"))
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "reader.json"
+
+
+@pytest.fixture
+def app(sample_store: Store, settings_file: Path) -> PapershelfApp:
+    return PapershelfApp(sample_store, settings_file)
+
+
+@pytest.fixture
+def copied(app: PapershelfApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    texts: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", texts.append)
+    return texts
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def reader(app: PapershelfApp) -> ReaderScreen:
+    return app.reader
+
+
+def shown_titles(app: PapershelfApp) -> list[str]:
+    shelf = app.shelf
+    return [shelf.row(i).title for i in range(len(shelf))]
+
+
+def current_title(app: PapershelfApp) -> str:
+    screen = reader(app)
+    return app.shelf.row(screen.paper_list.cursor).title
+
+
+def notifications(app: PapershelfApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_first_screen_lists_every_paper_with_the_first_in_detail(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = reader(app)
+        assert len(app.shelf) == 334
+        assert "334 / 334" in str(screen.query_one("#count").render())
+        assert isinstance(app.focused, PaperList)
+        detail = screen.query_one(PaperDetail).shown.plain
+        assert current_title(app) in detail
+
+
+async def test_cursor_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = reader(app).paper_list
+        await pilot.press("j", "j", "down")
+        assert papers.cursor == 3
+        await pilot.press("k", "up")
+        assert papers.cursor == 1
+        await pilot.press("G")
+        assert papers.cursor == 333
+        await pilot.press("g")
+        assert papers.cursor == 0
+        await pilot.press("end")
+        assert papers.cursor == 333
+        await pilot.press("home", "pagedown")
+        page = papers.cursor
+        assert page > 10
+        await pilot.press("pagedown", "pageup")
+        assert papers.cursor == page
+        assert round(papers.scroll_offset.y) <= page
+
+
+async def test_detail_follows_the_cursor(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert current_title(app) in reader(app).query_one(PaperDetail).shown.plain
+
+
+async def test_click_moves_the_cursor(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click(PaperList, offset=(10, 4))
+        assert reader(app).paper_list.cursor == 4
+
+
+async def test_filter_tolerates_typos_and_ranks_the_kv_cache_papers_first(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.focused.id == "filter"
+        await pilot.press(*"difusion kv cahce")
+        await settle(pilot)
+        assert set(shown_titles(app)[:2]) == KV_CACHE_PAPERS
+        await pilot.press("enter")
+        assert isinstance(app.focused, PaperList)
+        assert app.shelf.query == "difusion kv cahce"
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert isinstance(app.focused, PaperList)
+        assert len(app.shelf) == 334
+
+
+async def test_filter_ranks_title_matches_above_abstract_matches(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"diffusion", "enter")
+        await settle(pilot)
+        titles = shown_titles(app)
+        in_title = [i for i, title in enumerate(titles) if "diffusion" in title.lower()]
+        assert in_title == list(range(len(in_title)))
+        assert len(titles) > len(in_title) > 10
+
+
+async def test_star_is_committed_at_once_and_shows_in_the_starred_view(app, db_path):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "s")
+        title = current_title(app)
+        with Store(db_path) as other:
+            assert [p.title for p in other.papers(starred_only=True)] == [title]
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.shelf.view == "starred"
+        assert shown_titles(app) == [title]
+        await pilot.press("s")
+        assert shown_titles(app) == []
+        await pilot.press("a")
+        await pilot.pause()
+        assert len(app.shelf) == 334
+
+
+async def test_starred_view_is_newest_star_first_and_filters(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "j", "s", "j", "s")
+        starred = [app.shelf.row(i).title for i in (2, 1, 0)]
+        await pilot.press("r")
+        await settle(pilot)
+        assert shown_titles(app) == starred
+        assert "3 / 3" in str(reader(app).query_one("#count").render())
+        await pilot.press("slash", *starred[1].split()[0].lower(), "enter")
+        await settle(pilot)
+        assert shown_titles(app)[0] == starred[1]
+        assert set(shown_titles(app)) <= set(starred)
+
+
+async def test_a_star_made_elsewhere_appears_without_a_restart(app, db_path):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        title = current_title(app)
+        with Store(db_path) as other:
+            other.set_starred([app.shelf.row(0).id], True)
+        reader(app).notice_outside_changes()
+        await pilot.pause()
+        assert app.shelf.row(0).starred
+        assert app.shelf.starred_count == 1
+        assert current_title(app) == title
+
+
+async def test_copy_link_markdown_and_numbered_links(app, copied):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.shelf.paper(0)
+        await pilot.press("y", "Y", "1")
+        assert copied == [paper.link, f"[{paper.title}]({paper.link})", paper.link]
+        assert notifications(app)[0] == f"Copied: {paper.link}"
+        await pilot.press("9")
+        assert "has no link 9" in notifications(app)[-1]
+
+
+async def test_numbered_links_follow_the_detail_pane(app, copied):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.jump_to(81)
+        await pilot.pause()
+        await pilot.press("2", "3")
+        paper = app.shelf.paper(reader(app).paper_list.cursor)
+        assert copied == paper.urls
+        detail = reader(app).query_one(PaperDetail).shown.plain
+        assert all(f"{n}  {url}" in detail for n, url in enumerate([paper.link, *paper.urls], 1))
+
+
+async def test_pyperclip_is_used_on_a_desktop_and_its_failure_is_harmless(app, copied, monkeypatch):
+    monkeypatch.setenv("DISPLAY", ":0")
+    desktop: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", desktop.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        assert desktop == copied == [app.shelf.paper(0).link]
+
+        def no_clipboard(text: str) -> None:
+            raise pyperclip.PyperclipException("no copy/paste mechanism")
+
+        monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+        await pilot.press("y")
+        assert len(copied) == 2
+        assert notifications(app)[-1].startswith("Copied: ")
+
+
+async def test_open_uses_the_browser_locally_and_copies_over_ssh(app, copied, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kwargs: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        link = app.shelf.paper(0).link
+        await pilot.press("o")
+        assert opened == [link] and copied == []
+        monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+        await pilot.press("o")
+        assert opened == [link] and copied == [link]
+        assert "Over SSH" in notifications(app)[-1]
+
+
+async def test_help_lists_the_keys(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_palette_sorts_and_jumps_to_a_paper_by_title(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.sort_by("upvotes")
+        await settle(pilot)
+        upvotes = [app.shelf.row(i).upvotes for i in range(5)]
+        assert upvotes == sorted(upvotes, reverse=True) and upvotes[0] is not None
+        hits = app.papers_titled("attention kv cache", 5)
+        assert hits[0][1] == "Attention Is All You Need for KV Cache in Diffusion LLMs"
+        app.jump_to(hits[0][0])
+        await pilot.pause()
+        assert current_title(app) == hits[0][1]
+
+
+async def test_view_sort_theme_and_selection_are_remembered(sample_store, settings_file):
+    app = PapershelfApp(sample_store, settings_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "j", "j")
+        app.sort_by("title")
+        app.theme = "nord"
+        await settle(pilot)
+        selected = current_title(app)
+        await pilot.press("q")
+    assert Settings.load(settings_file).sort == "title"
+
+    again = PapershelfApp(sample_store, settings_file)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+        assert again.shelf.sort == "title"
+        assert current_title(again) == selected
+
+
+async def test_markup_and_escapes_in_titles_show_literally(store, tmp_path, settings_file):
+    title = "[bold red]x[/] [MASK] <SEG> \\% $^2$"
+    escaped = f"\x1b[31m{title}\x1b]0;pwned\x07"
+    page = write(tmp_path / "page.txt", f"{escaped}\n{'An abstract that is long enough to be real. ' * 4}\n")
+    load_file(store, page)
+    app = PapershelfApp(store, settings_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = reader(app).paper_list.render_line(0).text
+        assert title in line
+        assert "\x1b" not in line and "pwned" not in line
+        assert title in reader(app).query_one(PaperDetail).shown.plain
+
+
+async def test_load_from_the_palette_runs_in_the_background(app, tmp_path):
+    page = write(tmp_path / "more.txt", "A New Paper\n" + "Its abstract, long enough to count. " * 4 + "\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.load_path(str(page))
+        await settle(pilot)
+        reader(app).notice_outside_changes()
+        await settle(pilot)
+        assert len(app.shelf) == 335
+        assert "1 new" in notifications(app)[-1]
+        app.load_path(str(tmp_path / "missing.txt"))
+        await settle(pilot)
+        assert "missing.txt" in notifications(app)[-1]
+
+
+async def test_export_the_reading_list(app, tmp_path):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        target = tmp_path / "reading.md"
+        app.export_starred(str(target))
+        await pilot.pause()
+        assert app.shelf.row(0).title.split(":")[0] in target.read_text()
+        assert "Exported 1 starred papers" in notifications(app)[-1]

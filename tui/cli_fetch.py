@@ -1,0 +1,164 @@
+"""`papershelf fetch …` and `papershelf resolve`: papers from Hugging Face and arXiv.
+
+The commands only pass their options on to `loaders.fetch` and `loaders.resolve`, show a progress
+bar on a terminal when there is more than one page to fetch, and report failures in one line.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tui.cli_support import Failure, one_line, open_store
+
+HF_ENV = "PAPERSHELF_HF_ENDPOINT"
+ARXIV_ENV = "PAPERSHELF_ARXIV_ENDPOINT"
+
+
+def _check_endpoint(context: click.Context, parameter: click.Parameter, endpoint: str | None) -> str | None:
+    """`endpoint` when it is an http(s) URL; Failure (one line, exit 1) when it is something else."""
+    if endpoint is not None and not endpoint.startswith(("http://", "https://")):
+        raise Failure(f"{parameter.opts[0]} is an http:// or https:// URL, not “{endpoint}”")
+    return endpoint
+
+
+def endpoint_option(name: str, envvar: str, service: str) -> Callable:
+    """An option naming the server to ask, with an environment variable as its default."""
+    return click.option(
+        name,
+        callback=_check_endpoint,
+        metavar="URL",
+        envvar=envvar,
+        show_envvar=True,
+        help=f"Ask this server instead of {service} (a mirror, a test server).",
+    )
+
+
+@click.group("fetch")
+def fetch_group() -> None:
+    """Fetch papers from Hugging Face or arXiv into the store.
+
+    A paper already stored (same arXiv id, or same title for a page copy) is updated in place: it
+    keeps its id, stars, lists and notes.
+    """
+
+
+@fetch_group.command("hf")
+@click.option("--date", metavar="YYYY-MM-DD", help="One day (default: today, UTC).")
+@click.option("--week", metavar="YYYY-Www", help="Every day of an ISO week, e.g. 2025-W24.")
+@click.option("--month", metavar="YYYY-MM", help="Every day of a month.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Every day from this one to today.")
+@endpoint_option("--endpoint", HF_ENV, "https://huggingface.co")
+@click.pass_obj
+def fetch_hf(db_path: Path, endpoint: str | None, **period: str | None) -> None:
+    """Fetch Hugging Face daily papers (weekend days list none)."""
+    from loaders.fetch import days_for, fetch_hf_daily
+
+    try:
+        days = days_for(**period)
+    except ValueError as error:
+        raise Failure(str(error)) from None
+    store = open_store(db_path)
+    with _fetching("days") as on_progress:
+        report = fetch_hf_daily(store, days=days, endpoint=endpoint, on_progress=on_progress)
+    click.echo(report.summary())
+
+
+@fetch_group.command("hf-search")
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
+@endpoint_option("--endpoint", HF_ENV, "https://huggingface.co")
+@click.pass_obj
+def fetch_hf_search(db_path: Path, query: str, limit: int, endpoint: str | None) -> None:
+    """Fetch what the Hugging Face paper search finds for QUERY."""
+    from loaders.fetch import fetch_hf_search as search
+
+    store = open_store(db_path)
+    with _fetching("pages"):
+        report = search(store, query, limit, endpoint=endpoint)
+    click.echo(report.summary())
+
+
+@fetch_group.command("arxiv")
+@click.option("--query", help="An arXiv search, e.g. 'all:diffusion AND cat:cs.CV' (most relevant first).")
+@click.option("--category", metavar="CATEGORY", help="The newest papers of a category, e.g. cs.CL.")
+@click.option("--limit", type=click.IntRange(1, 2000), default=100, show_default=True)
+@endpoint_option("--endpoint", ARXIV_ENV, "https://export.arxiv.org")
+@click.pass_obj
+def fetch_arxiv(
+    db_path: Path, query: str | None, category: str | None, limit: int, endpoint: str | None
+) -> None:
+    """Fetch papers from the arXiv API: a search, or a category's newest. One request every 3 s."""
+    from loaders.fetch import fetch_arxiv as fetch
+
+    if bool(query) == bool(category):
+        raise Failure("give --query or --category (one of them)")
+    store = open_store(db_path)
+    with _fetching("pages") as on_progress:
+        report = fetch(store, query, category, limit, endpoint=endpoint, on_progress=on_progress)
+    click.echo(report.summary())
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(min=1), help="Look up at most this many papers.")
+@endpoint_option("--hf-endpoint", HF_ENV, "https://huggingface.co")
+@endpoint_option("--arxiv-endpoint", ARXIV_ENV, "https://export.arxiv.org")
+@click.pass_obj
+def resolve(db_path: Path, limit: int | None, hf_endpoint: str | None, arxiv_endpoint: str | None) -> None:
+    """Find the arXiv id, authors and links of papers that have no arXiv id, by their exact title.
+
+    Hugging Face's search is asked first, arXiv's next; only an exact (normalized) title match is
+    taken. A paper without one is left as it is.
+    """
+    from loaders.resolve import resolve as run_resolve
+
+    store = open_store(db_path)
+    with _fetching("papers") as on_progress:
+        report = run_resolve(
+            store, limit, hf_endpoint=hf_endpoint, arxiv_endpoint=arxiv_endpoint, on_progress=on_progress
+        )
+    click.echo(report.summary())
+
+
+@contextmanager
+def _fetching(unit: str) -> Iterator[Callable[[int, int], None]]:
+    """Report progress (a bar on a terminal, when there is more than one step) and failures."""
+    from loaders.webclient import FetchError
+
+    with ExitStack() as stack:
+        bar: Any = None
+
+        def on_progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None and total > 1 and sys.stderr.isatty():
+                bar = stack.enter_context(click.progressbar(length=total, label=unit, file=sys.stderr))
+            if bar is not None:
+                bar.update(done - bar.pos)
+
+        try:
+            with one_line():
+                yield on_progress
+        except FetchError as error:
+            raise Failure(str(error) + _stored_before(error.report)) from None
+        except KeyboardInterrupt:
+            click.echo("papershelf: interrupted; what was fetched before is stored", err=True)
+            sys.exit(130)
+
+
+def _stored_before(report: Any) -> str:
+    """What a failed fetch stored before failing, for its error message."""
+    counts = getattr(report, "counts", None)
+    resolved = getattr(report, "resolved", None)
+    if counts is not None and counts.found:
+        return f" ({counts.found:,} papers from earlier pages were stored)"
+    if resolved:
+        return f" ({len(resolved):,} papers were resolved before)"
+    return ""
+
+
+COMMANDS = (fetch_group, resolve)

@@ -1,0 +1,63 @@
+"""What every `papershelf` command shares: one-line errors, opening the store, naming papers.
+
+Nothing here imports the store or Textual at import time (see tests/test_cli.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from loaders.store import Store
+
+
+class Failure(click.ClickException):
+    """A command that cannot do what was asked: shown as `papershelf: error: …`, exit 1."""
+
+    def show(self, file: IO | None = None) -> None:
+        click.echo(f"papershelf: error: {self.format_message()}", err=True, file=file)
+
+
+class StoreError(Failure):
+    """A store that cannot be opened or written."""
+
+
+def open_store(db_path: Path) -> Store:
+    """The store at `db_path`, created if needed; StoreError (one line) when it cannot be opened."""
+    from loaders.store import Store
+
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        return Store(db_path)
+    except (sqlite3.Error, OSError) as error:
+        raise StoreError(f"cannot open the store {db_path}: {error}") from None
+
+
+@contextmanager
+def one_line(*errors: type[Exception]) -> Iterator[None]:
+    """Turn `errors` (whose messages are one line) and store errors into a Failure."""
+    try:
+        yield
+    except errors as error:
+        raise Failure(str(error)) from None
+    except sqlite3.Error as error:
+        raise StoreError(f"the store: {error}") from None
+
+
+def paper_ids(store: Store, references: tuple[str, ...]) -> list[int]:
+    """The ids of the papers `references` (ids or arXiv ids) name; Failure naming those that name none."""
+    ids, unknown = store.find_ids(references)
+    if unknown:
+        raise Failure(f"no paper with id {', '.join(unknown)}; nothing changed")
+    return ids
+
+
+def plural(count: int, word: str) -> str:
+    """`1 paper`, `2 papers`."""
+    return f"{count:,} {word}{'s' * (count != 1)}"

@@ -1,0 +1,207 @@
+"""`papershelf lists`, `list …`, `note`, `backup` and `restore`: the user's own data on the command line.
+
+Every command changes nothing when its input is bad (an unknown list or paper, a file that is not a
+backup): it says why in one line and exits 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from tui.cli_support import Failure, one_line, open_store, paper_ids, plural
+
+
+@click.command("lists")
+@click.pass_obj
+def lists_command(db_path: Path) -> None:
+    """Print every list with how many papers it holds: Starred first, then the others by name."""
+    from loaders.lists import list_names_with_counts
+
+    for name, count in list_names_with_counts(open_store(db_path)):
+        click.echo(f"{count:>6,}  {name}")
+
+
+@click.group("list")
+def list_group() -> None:
+    """Keep named lists of papers. "Starred" is the built-in list (`papershelf star` adds to it)."""
+
+
+@list_group.command("add")
+@click.argument("name")
+@click.argument("ids", nargs=-1, required=True)
+@click.pass_obj
+def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
+    """Add papers (ids or arXiv ids) to the end of list NAME, creating the list when there is none
+    of that name. Papers already in it keep their place."""
+    from loaders import lists
+
+    store = open_store(db_path)
+    wanted = paper_ids(store, ids)
+    created = ""
+    with one_line(lists.UserDataError), store.write():
+        try:
+            name = lists.list_name(store, name)
+        except lists.UserDataError:
+            name, created = lists.create_list(store, name), " (new list)"
+        added = lists.add_to_list(store, name, wanted)
+    click.echo(f"{plural(added, 'paper')} added to “{name}”{created}")
+
+
+@list_group.command("remove")
+@click.argument("name")
+@click.argument("ids", nargs=-1, required=True)
+@click.pass_obj
+def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
+    """Remove papers (ids or arXiv ids) from list NAME; the papers stay in the store."""
+    from loaders import lists
+
+    store = open_store(db_path)
+    wanted = paper_ids(store, ids)
+    with one_line(lists.UserDataError):
+        name = lists.list_name(store, name)
+        removed = lists.remove_from_list(store, name, wanted)
+    click.echo(f"{plural(len(removed), 'paper')} removed from “{name}”")
+
+
+@list_group.command("show")
+@click.argument("name")
+@click.pass_obj
+def list_show(db_path: Path, name: str) -> None:
+    """Print the papers of list NAME in its order: id, a tab, title."""
+    from loaders import lists
+
+    store = open_store(db_path)
+    with one_line(lists.UserDataError):
+        ids = lists.list_paper_ids(store, name)
+    for paper in store.papers(ids):
+        click.echo(f"{paper.id}\t{paper.title}")
+
+
+@list_group.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_obj
+def list_rename(db_path: Path, old: str, new: str) -> None:
+    """Rename list OLD to NEW (Starred cannot be renamed)."""
+    from loaders import lists
+
+    store = open_store(db_path)
+    with one_line(lists.UserDataError):
+        old = lists.list_name(store, old)
+        new = lists.rename_list(store, old, new)
+    click.echo(f"“{old}” renamed to “{new}”")
+
+
+@list_group.command("delete")
+@click.argument("name")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask first.")
+@click.pass_obj
+def list_delete(db_path: Path, name: str, yes: bool) -> None:
+    """Delete list NAME (never its papers); asks first unless --yes. Starred cannot be deleted."""
+    from loaders import lists
+
+    store = open_store(db_path)
+    with one_line(lists.UserDataError):
+        name = lists.list_name(store, name)
+        count = len(lists.list_paper_ids(store, name))
+        if name != lists.STARRED and not yes:
+            click.confirm(f"Delete the list “{name}” ({plural(count, 'paper')})?", abort=True, err=True)
+        lists.delete_list(store, name)
+    click.echo(f"list “{name}” deleted")
+
+
+@click.command()
+@click.argument("paper")
+@click.argument("text", required=False)
+@click.option("--show", is_flag=True, help="Print the note instead of setting it.")
+@click.pass_obj
+def note(db_path: Path, paper: str, text: str | None, show: bool) -> None:
+    """Set the note of PAPER (id or arXiv id) to TEXT, read from stdin when TEXT is absent.
+
+    Empty text deletes the note.
+    """
+    from loaders import userdata
+
+    store = open_store(db_path)
+    (paper_id,) = paper_ids(store, (paper,))
+    if show:
+        if body := userdata.get_note(store, paper_id):
+            click.echo(body)
+        return
+    if text is None:
+        text = sys.stdin.read()
+    with one_line(userdata.UserDataError):
+        userdata.set_note(store, paper_id, text)
+    saved = userdata.get_note(store, paper_id)
+    click.echo(f"note {'saved for' if saved else 'deleted from'} paper {paper_id}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.pass_obj
+def backup(db_path: Path, file: Path) -> None:
+    """Write everything you own (lists in order, stars, notes, read state, with the papers they
+    name) to FILE as one JSON document; `-` writes to stdout. `papershelf restore` reads it back."""
+    import json
+
+    from loaders.backup import backup_document
+
+    with one_line():
+        document = backup_document(open_store(db_path))
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if str(file) == "-":
+        sys.stdout.write(text)
+        return
+    _write_atomically(file, text)
+    counts = ", ".join(
+        plural(len(document[key]), word)
+        for key, word in (("lists", "list"), ("stars", "star"), ("notes", "note"), ("reads", "read mark"))
+    )
+    click.echo(f"{counts} and {plural(len(document['papers']), 'paper')} written to {file}", err=True)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.pass_obj
+def restore(db_path: Path, file: Path) -> None:
+    """Bring a backup FILE into the store (fresh or not), merging by paper identity: arXiv id, else
+    title. Missing papers are created; lists, stars, notes and read marks are added to what is there
+    (of two notes on one paper, the later is kept). All or nothing."""
+    from loaders.backup import BackupError, read_backup
+    from loaders.backup import restore as restore_backup
+
+    try:
+        raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as error:
+        raise Failure(f"{file}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise Failure(f"{file}: not a papershelf backup (not UTF-8 text)") from None
+    with one_line(BackupError):
+        parsed = read_backup(text)
+    store = open_store(db_path)
+    with one_line():
+        report = restore_backup(store, parsed)
+    click.echo(report.summary())
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write `path` whole or not at all: a half-written backup is worse than none."""
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise Failure(f"{path}: {error.strerror or error}") from None
+
+
+COMMANDS = (lists_command, list_group, note, backup, restore)

@@ -1,0 +1,35 @@
+"""Copying and opening links, locally and over SSH."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from textual.app import App
+
+
+def over_ssh() -> bool:
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+
+def has_desktop_clipboard() -> bool:
+    """A local desktop session, where pyperclip can reach the system clipboard."""
+    if over_ssh():
+        return False
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def copy_text(app: App, text: str) -> None:
+    """Copy with OSC 52 (works in most terminals, over SSH too) and, on a desktop, with pyperclip.
+
+    Neither can tell whether it worked, so the caller always shows what was copied.
+    """
+    app.copy_to_clipboard(text)
+    if has_desktop_clipboard():
+        import pyperclip
+
+        with contextlib.suppress(pyperclip.PyperclipException):
+            pyperclip.copy(text)

@@ -1,0 +1,49 @@
+"""The command palette: sort, switch view, jump to a paper by title, export the list, load a file."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from loaders.browse import SORT_LABELS
+from loaders.text import strip_controls
+from tui.fuzzy import title_spans
+
+JUMP_HITS = 12
+
+
+class PapershelfCommands(Provider):
+    """Reader commands, and every paper's title as a place to jump to."""
+
+    def commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        commands = [
+            (f"Sort by {label}", partial(app.sort_by, sort), f"order the list by {label}")
+            for sort, label in SORT_LABELS.items()
+        ]
+        commands += [
+            ("Show all papers", partial(app.show_view, "all"), "the whole store"),
+            ("Show starred papers", partial(app.show_view, "starred"), "the reading list, newest star first"),
+            ("Export the reading list", app.ask_export, "the starred papers to Markdown, BibTeX, JSON, CSV"),
+            ("Load a file", app.ask_load, "a copied papers page, or a folder of them"),
+            ("Keys", app.action_help, "every key of the reader"),
+        ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self.commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self.commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        for paper_id, title, score in self.app.papers_titled(query, JUMP_HITS):
+            display = Content(strip_controls(title))
+            for start, end in title_spans(query, title):
+                display = display.stylize("bold underline", start, end)
+            jump = partial(self.app.jump_to, paper_id)
+            yield Hit(score, display, jump, text=title, help="jump to this paper")

@@ -1,0 +1,91 @@
+"""The fuzzy index of a store's papers, built in the background and cached next to nothing of the user's.
+
+Building it takes seconds at 100,000 papers, so it is saved in the user's cache directory, keyed by
+the store's path and by a signature of its papers, and rebuilt only when papers were added or
+rewritten. The cache is disposable: any problem reading it means a rebuild.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from loaders.browse import Browser
+from loaders.paths import store_companion_path
+from tui.fuzzy import FieldIndex, FuzzyIndex
+
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PaperIndex:
+    """A fuzzy index whose document n is the paper with id `ids[n]` (ids ascending)."""
+
+    ids: np.ndarray
+    fuzzy: FuzzyIndex
+    signature: tuple
+
+    @classmethod
+    def build(cls, browser: Browser) -> PaperIndex:
+        signature = browser.signature()
+        ids, titles, abstracts = [], [], []
+        for paper_id, title, abstract in browser.texts():
+            ids.append(paper_id)
+            titles.append(title)
+            abstracts.append(abstract)
+        fuzzy = FuzzyIndex.build(titles, abstracts)
+        return cls(np.array(ids, dtype=np.int64), fuzzy, signature)
+
+    def docs_of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The documents of those `ids` that are indexed, and where they are in `ids`."""
+        if not len(self.ids):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        docs = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
+        found = np.flatnonzero(self.ids[docs] == ids)
+        return docs[found], found
+
+
+def cache_path(db_path: Path) -> Path:
+    return store_companion_path(db_path, "cache", "index").with_suffix(".npz")
+
+
+def load_cached(path: Path, signature: tuple) -> PaperIndex | None:
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            if arrays["format"].tolist() != [CACHE_FORMAT, *_signature_numbers(signature)]:
+                return None
+            if arrays["updated"].tobytes().decode() != signature[2]:
+                return None
+            fuzzy = FuzzyIndex(
+                FieldIndex.from_arrays(arrays, "title"),
+                FieldIndex.from_arrays(arrays, "abstract"),
+                len(arrays["ids"]),
+            )
+            return PaperIndex(arrays["ids"], fuzzy, signature)
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        return None
+
+
+def save_cached(path: Path, index: PaperIndex) -> None:
+    """Write the cache atomically; a failure only costs a rebuild next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(
+            partial,
+            format=np.array([CACHE_FORMAT, *_signature_numbers(index.signature)], dtype=np.int64),
+            updated=np.frombuffer(index.signature[2].encode(), dtype=np.uint8),
+            ids=index.ids,
+            **index.fuzzy.title.arrays("title"),
+            **index.fuzzy.abstract.arrays("abstract"),
+        )
+        os.replace(partial, path)
+    except OSError:
+        pass
+
+
+def _signature_numbers(signature: tuple) -> list[int]:
+    return [int(signature[0]), int(signature[1])]

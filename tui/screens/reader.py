@@ -1,0 +1,265 @@
+"""The reader screen: view tabs, the filter, the paper list and the abstract detail."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Tab, Tabs
+from textual.worker import get_current_worker
+
+from loaders.browse import SORT_LABELS
+from loaders.export import markdown_escape
+from loaders.store import Store
+from tui.clipboard import copy_text, over_ssh
+from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
+from tui.shelf import Filtered, Shelf
+from tui.widgets.filter_input import FilterInput
+from tui.widgets.paper_detail import PaperDetail, paper_links
+from tui.widgets.paper_list import PaperList
+
+STACKED_BELOW_COLUMNS = 100
+OUTSIDE_CHANGES_EVERY = 1.0
+VIEW_LABELS = {"all": "All", "starred": "Starred"}
+
+
+class ReaderScreen(Screen):
+    """Skim, filter, star, copy and open; actions here apply to the paper under the list's cursor."""
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("s", "toggle_star", "Star"),
+        Binding("y", "copy_link", "Copy link"),
+        Binding("Y", "copy_markdown", "Copy as Markdown", show=False),
+        Binding("o", "open_link", "Open"),
+        Binding("a", "show_view('all')", "All", show=False),
+        Binding("r", "show_view('starred')", "Starred", show=False),
+        *(
+            Binding(str(number), f"copy_numbered({number})", f"Copy link {number}", show=False)
+            for number in range(1, 10)
+        ),
+    ]
+
+    def __init__(self, store: Store, shelf: Shelf, selected: int | None = None):
+        super().__init__()
+        self.store = store
+        self.shelf = shelf
+        self._selected_at_start = selected
+        self._data_version = store.data_version()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="bar"):
+            yield Tabs(
+                *(Tab(label, id=view) for view, label in VIEW_LABELS.items()),
+                active=self.shelf.view,
+                id="views",
+            )
+            yield Label(id="count")
+        yield FilterInput(id="filter")
+        with Container(id="panes"):
+            yield PaperList(self.shelf, id="papers")
+            yield PaperDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False  # Tab cycles filter, list, detail; a/r switch views
+        self.paper_list.shelf_changed(keep_paper=self._selected_at_start)
+        self.paper_list.focus()
+        self.update_counts()
+        self.set_interval(OUTSIDE_CHANGES_EVERY, self.notice_outside_changes)
+        self.load_index()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < STACKED_BELOW_COLUMNS, "-stacked")
+
+    # The list and the detail ----------------------------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def show_paper(self, event: PaperList.Highlighted) -> None:
+        paper = self.shelf.paper(self.paper_list.cursor) if event.paper_id is not None else None
+        self.query_one(PaperDetail).show(paper)
+
+    def refresh_shelf(self, keep_paper: int | None = None) -> None:
+        """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else in place."""
+        self.paper_list.shelf_changed(keep_paper=keep_paper)
+        self.update_counts()
+        self.show_paper(PaperList.Highlighted(self.paper_list, self.paper_list.paper_id))
+
+    def update_counts(self) -> None:
+        shelf = self.shelf
+        tabs = self.query_one(Tabs)
+        for view, count in (("all", shelf.paper_count), ("starred", shelf.starred_count)):
+            tab = tabs.query_one(f"#{view}", Tab)
+            label = f"{VIEW_LABELS[view]} {count:,}"
+            if str(tab.label) != label:
+                tab.label = label
+        count = f"{len(shelf):,} / {shelf.total:,}"
+        if self.filter_input.value.strip() and shelf.index is None:
+            count = "indexing… " + count
+        self.query_one("#count", Label).update(f"{count}  ·  {SORT_LABELS[shelf.sort]}", layout=False)
+
+    # Views and sorting ----------------------------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#views")
+    def switch_view(self, event: Tabs.TabActivated) -> None:
+        view = event.tab.id or "all"
+        if view != self.shelf.view:
+            self.shelf.view = view
+            self.shelf.reload()
+            self.paper_list.cursor = 0
+            self.run_filter(self.filter_input.value)
+            self.refresh_shelf()
+            self.app.remember(view=view)
+
+    def action_show_view(self, view: str) -> None:
+        self.query_one(Tabs).active = view
+
+    def sort_by(self, sort: str) -> None:
+        selected = self.paper_list.paper_id
+        self.shelf.sort = sort
+        self.shelf.reload()
+        self.run_filter(self.filter_input.value)
+        self.refresh_shelf(keep_paper=selected)
+        self.app.remember(sort=sort)
+
+    def jump_to(self, paper_id: int) -> None:
+        """Put the cursor on a paper, leaving the filter and the starred view if it is not shown."""
+        if self.shelf.position_of(paper_id) is None:
+            self.shelf.view = "all"
+            self.shelf.query = ""
+            self.shelf.reload()
+            self.query_one(Tabs).active = "all"
+            with self.filter_input.prevent(Input.Changed):
+                self.filter_input.value = ""
+        self.refresh_shelf(keep_paper=paper_id)
+        self.paper_list.focus()
+
+    # The filter -----------------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    @on(FilterInput.Left)
+    def leave_filter(self) -> None:
+        self.paper_list.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.run_filter(event.value)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def run_filter(self, query: str) -> None:
+        result = self.shelf.filtered(query)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_filtered, result)
+
+    def show_filtered(self, result: Filtered) -> None:
+        if result.query != self.filter_input.value:
+            return
+        selected = self.paper_list.paper_id
+        if not self.shelf.apply(result):
+            return
+        if result.query.strip():
+            selected = None
+            self.paper_list.cursor = 0
+        self.refresh_shelf(keep_paper=selected)
+
+    # The fuzzy index, built or read from the cache without holding up the screen ------------------
+
+    @work(thread=True, exclusive=True, group="index")
+    def load_index(self) -> None:
+        with Store(self.store.path) as store:
+            from loaders.browse import Browser
+
+            browser = Browser(store)
+            path = cache_path(self.store.path)
+            index = load_cached(path, browser.signature())
+            if index is None:
+                index = PaperIndex.build(browser)
+                save_cached(path, index)
+        self.app.call_from_thread(self.index_ready, index)
+
+    def index_ready(self, index: PaperIndex) -> None:
+        self.shelf.index = index
+        self.update_counts()
+        if self.filter_input.value.strip():
+            self.run_filter(self.filter_input.value)
+
+    # Changes made by others: `papershelf star`, a load, a second copy of the app ----------------
+
+    def notice_outside_changes(self) -> None:
+        version = self.store.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        selected = self.paper_list.paper_id
+        self.shelf.reload()
+        if self.filter_input.value.strip():
+            self.run_filter(self.filter_input.value)
+        self.refresh_shelf(keep_paper=selected)
+        index = self.shelf.index
+        if index is not None and index.signature != self.shelf.browser.signature():
+            self.load_index()
+
+    # Actions on the current paper ----------------------------------------------------------------
+
+    def current_paper(self):
+        paper = self.shelf.paper(self.paper_list.cursor)
+        if paper is None:
+            self.notify("No paper selected.", severity="warning", markup=False)
+        return paper
+
+    def action_toggle_star(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        self.shelf.set_starred(paper.id, not paper.starred)
+        if self.shelf.view == "starred":
+            self.shelf.reload()
+            if self.filter_input.value.strip():
+                self.run_filter(self.filter_input.value)
+            self.refresh_shelf()
+        else:
+            self.shelf.starred_count += -1 if paper.starred else 1
+            self.refresh_shelf(keep_paper=paper.id)
+
+    def action_copy_link(self) -> None:
+        if paper := self.current_paper():
+            self.copy(paper.link)
+
+    def action_copy_markdown(self) -> None:
+        if paper := self.current_paper():
+            self.copy(f"[{markdown_escape(paper.title)}]({paper.link})")
+
+    def action_copy_numbered(self, number: int) -> None:
+        if paper := self.current_paper():
+            links = paper_links(paper)
+            if number > len(links):
+                self.notify(f"This paper has no link {number}.", severity="warning", markup=False)
+            else:
+                self.copy(links[number - 1])
+
+    def action_open_link(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        if over_ssh():
+            copy_text(self.app, paper.link)
+            self.notify(f"Over SSH no browser is opened; copied instead: {paper.link}", markup=False)
+        else:
+            self.app.open_url(paper.link)
+            self.notify(f"Opening {paper.link}", markup=False)
+
+    def copy(self, text: str) -> None:
+        copy_text(self.app, text)
+        self.notify(f"Copied: {text}", markup=False)

@@ -1,0 +1,29 @@
+"""The fuzzy filter input above the list."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+
+class FilterInput(Input):
+    """Typing filters as you go; `Esc` clears and leaves, `Enter` leaves with the filter kept."""
+
+    BINDINGS = [
+        Binding("escape", "clear_and_leave", "Clear filter"),
+        Binding("enter", "leave", "Keep filter"),
+    ]
+
+    class Left(Message):
+        """The user is done with the filter; the list should take the focus back."""
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(placeholder="/ filter titles and abstracts (typos welcome)", id=id)
+
+    def action_clear_and_leave(self) -> None:
+        self.value = ""
+        self.post_message(self.Left())
+
+    def action_leave(self) -> None:
+        self.post_message(self.Left())

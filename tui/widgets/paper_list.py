@@ -1,0 +1,164 @@
+"""The paper list: one line per paper, drawn from the shelf only for the lines on screen."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from loaders.browse import ListRow
+from loaders.text import strip_controls
+from tui.fuzzy import title_spans
+from tui.shelf import Shelf
+
+STAR = "★"
+DATE_WIDTH = 13
+UPVOTES_WIDTH = 6
+ORGANIZATION_WIDTH = 18
+ORGANIZATION_MIN_WIDTH = 90
+
+
+class PaperList(ScrollView, can_focus=True):
+    """A virtual list of the shelf's papers with a cursor; reads only the rows it draws."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "First", show=False),
+        Binding("G,end", "last", "Last", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+    ]
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--star",
+        "paper-list--match",
+        "paper-list--meta",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another paper (or to none: an empty list)."""
+
+        def __init__(self, paper_list: PaperList, paper_id: int | None):
+            super().__init__()
+            self.paper_list = paper_list
+            self.paper_id = paper_id
+
+    def __init__(self, shelf: Shelf, *, id: str | None = None):
+        super().__init__(id=id)
+        self.shelf = shelf
+        self._highlighted: int | None = -1
+
+    def on_mount(self) -> None:
+        self.shelf_changed()
+
+    def shelf_changed(self, keep_paper: int | None = None) -> None:
+        """The shelf's ids changed: resize, keep the cursor on `keep_paper` when it is still shown."""
+        self.virtual_size = Size(self.size.width, len(self.shelf))
+        position = self.shelf.position_of(keep_paper)
+        self.move_to(position if position is not None else min(self.cursor, len(self.shelf) - 1))
+        self.refresh()
+
+    @property
+    def paper_id(self) -> int | None:
+        row = self.shelf.row(self.cursor)
+        return row.id if row else None
+
+    def move_to(self, position: int) -> None:
+        self.cursor = max(0, min(position, len(self.shelf) - 1))
+
+    def watch_cursor(self, previous: int, cursor: int) -> None:
+        height = self.scrollable_content_region.height
+        top = round(self.scroll_offset.y)
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif height and cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
+        else:
+            self.refresh_line(previous)
+            self.refresh_line(cursor)
+        paper_id = self.paper_id
+        if paper_id != self._highlighted:
+            self._highlighted = paper_id
+            self.post_message(self.Highlighted(self, paper_id))
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.shelf) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.move_to(round(self.scroll_offset.y) + offset.y)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.shelf))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        position = round(self.scroll_offset.y) + y
+        row = self.shelf.row(position)
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        text = self.line_text(row, width)
+        if position == self.cursor:
+            text.stylize(self.get_component_rich_style("paper-list--cursor", partial=not self.has_focus))
+        return Strip(text.render(self.app.console), width)
+
+    def line_text(self, row: ListRow, width: int) -> Text:
+        """One paper's line, exactly `width` cells: star, title, date, upvotes, organization."""
+        meta_style = self.get_component_rich_style("paper-list--meta")
+        details = f" {strip_controls(row.published_text or ''):<{DATE_WIDTH - 1}}"
+        details += f"{'▲' + str(row.upvotes) if row.upvotes is not None else '':>{UPVOTES_WIDTH}}"
+        if width >= ORGANIZATION_MIN_WIDTH:
+            organization = strip_controls(row.organization or "")
+            details += " " + _fit(organization, ORGANIZATION_WIDTH - 1)
+        title_width = max(8, width - 2 - cell_len(details))
+        title = Text(strip_controls(row.title), no_wrap=True, overflow="ellipsis", end="")
+        if self.shelf.query:
+            match_style = self.get_component_rich_style("paper-list--match")
+            for start, end in title_spans(self.shelf.query, title.plain):
+                title.stylize(match_style, start, end)
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        star_style = self.get_component_rich_style("paper-list--star")
+        star = Text(f"{STAR} " if row.starred else "  ", style=star_style)
+        line = Text.assemble(star, title, Text(details, style=meta_style), no_wrap=True, end="")
+        line.truncate(width, pad=True)
+        line.style = self.rich_style
+        return line
+
+
+def _fit(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    fitted = Text(text)
+    fitted.truncate(width, overflow="ellipsis", pad=True)
+    return fitted.plain
