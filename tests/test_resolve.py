@@ -74,7 +74,7 @@ def test_an_id_another_paper_has_is_not_given_twice(sample_store, services):
     assert next(sample_store.papers([2])).arxiv_id is None
 
 
-def test_a_failure_stops_the_run_keeping_what_was_resolved(sample_store, httpserver):
+def test_a_failure_stops_the_run_and_reports_how_far_it_got(sample_store, httpserver):
     httpserver.expect_request("/api/papers/search").respond_with_json([])
     httpserver.expect_request("/api/query").respond_with_data("", 503)
     endpoint = httpserver.url_for("")

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from tui.cli_support import Failure, one_line, open_store
+from tui.cli_support import Failure, one_line, open_store, plural
 
 HF_ENV = "PAPERSHELF_HF_ENDPOINT"
 ARXIV_ENV = "PAPERSHELF_ARXIV_ENDPOINT"
@@ -155,9 +155,9 @@ def _stored_before(report: Any) -> str:
     counts = getattr(report, "counts", None)
     resolved = getattr(report, "resolved", None)
     if counts is not None and counts.found:
-        return f" ({counts.found:,} papers from earlier pages were stored)"
+        return f"; {plural(counts.found, 'paper')} from the pages before were stored"
     if resolved:
-        return f" ({len(resolved):,} papers were resolved before)"
+        return f"; {plural(len(resolved), 'paper')} resolved before were stored"
     return ""
 
 

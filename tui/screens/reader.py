@@ -147,11 +147,12 @@ class ReaderScreen(Screen):
     # The filter -----------------------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
-        self.filter_input.focus()
+        # At once, not on the next tick as `focus()` does: keys typed right after `/` are the query.
+        self.set_focus(self.filter_input)
 
     @on(FilterInput.Left)
     def leave_filter(self) -> None:
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
