@@ -20,7 +20,7 @@ from loaders.text import clean_text
 if TYPE_CHECKING:
     import httpx  # imported when a client is made: `import httpx` imports rich when it is installed
 
-USER_AGENT = "papershelf/0.1 (terminal paper reader; https://github.com/papershelf)"
+USER_AGENT = "papershelf/0.1 (a terminal reader for research-paper listings)"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 SNIPPET = 60
 

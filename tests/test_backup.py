@@ -23,7 +23,10 @@ def add_paper(store: Store, **fields) -> int:
 
 def own_things(store: Store) -> None:
     """Lists, stars, notes and read marks on the sample, and a paper with an arXiv id."""
-    arxiv = add_paper(store, title="With an arXiv id", arxiv_id="2501.00001", authors_count=3)
+    arxiv = add_paper(
+        store, title="With an arXiv id", arxiv_id="2501.00001", authors_count=2, authors=["A. One", "B. Two"],
+        categories=["cs.CL"], github_repo="https://github.com/x/y", ai_keywords=["k"],
+    )  # fmt: skip
     lists.create_list(store, "Survey")
     lists.add_to_list(store, "Survey", [9, 4, arxiv, 1])
     lists.move_in_list(store, "Survey", 1, -2)

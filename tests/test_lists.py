@@ -218,18 +218,18 @@ def test_a_store_of_the_previous_schema_opens_and_keeps_its_stars(db_path):
     db = Database(sqlite3.connect(db_path))
     migrations.apply(db, stop_before="002_lists_notes_reads")
     db.close()
-    old = Store.__new__(Store)  # the previous version: only the first migration
-    old.conn = sqlite3.connect(db_path, isolation_level=None)
-    old.conn.execute(
+    old = sqlite3.connect(db_path, isolation_level=None)  # as the previous version left it
+    old.execute(
         "INSERT INTO papers (id, title, title_key, abstract, added_at, updated_at) "
         "VALUES (1, 'Old', 'old', 'An old paper.', 'then', 'then')"
     )
-    old.conn.execute("INSERT INTO stars VALUES (1, '2024-01-01T00:00:00+00:00')")
-    old.conn.close()
+    old.execute("INSERT INTO stars VALUES (1, '2024-01-01T00:00:00+00:00')")
+    old.close()
     with Store(db_path) as store:
         assert "002_lists_notes_reads" in {m.name for m in migrations.applied(store.db)}
         assert lists.list_names_with_counts(store) == [(STARRED, 1)]
         assert [p.starred_at for p in store.papers(starred_only=True)] == ["2024-01-01T00:00:00+00:00"]
+        assert next(store.papers([1])).authors is None  # the later migrations' columns are there
         lists.create_list(store, "new")
         lists.add_to_list(store, "new", [1])
         load_sample(store)

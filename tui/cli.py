@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 PROGRESS_MIN_BYTES = 4 << 20
 MAX_WARNINGS_PER_FILE = 10
 
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
