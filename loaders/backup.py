@@ -18,7 +18,7 @@ from loaders import lists, userdata
 from loaders.lists import ListEntry, SavedList, UserDataError
 from loaders.models import INTEGER_FIELDS, LIST_FIELDS, MERGED_FIELDS, Paper, paper_row
 from loaders.store import Store, now
-from loaders.text import clean_text, title_key
+from loaders.text import clean_text, plural, title_key
 
 FORMAT = "papershelf-backup"
 VERSION = 1
@@ -53,9 +53,9 @@ class RestoreReport:
 
     def summary(self) -> str:
         parts = [
-            _count(self.papers_created, "paper", "papers") + " created",
+            plural(self.papers_created, "paper") + " created",
             f"{self.papers_matched:,} already stored",
-            *(_count(getattr(self, name), *nouns) for name, nouns in _ADDED.items()),
+            *(plural(getattr(self, name), *nouns) for name, nouns in _ADDED.items()),
         ]
         return "restored: " + ", ".join(parts)
 
@@ -67,10 +67,6 @@ _ADDED = {
     "notes": ("note", "notes"),
     "read_marks": ("read mark", "read marks"),
 }
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number:,} {singular if number == 1 else plural}"
 
 
 # Writing ----------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from loaders.models import Paper
+from loaders.models import DETAIL_FIELDS, Paper
 
 FORMATS = ("jsonl", "json", "csv", "markdown", "bibtex")
 
@@ -26,14 +26,7 @@ EXPORT_FIELDS = (
     "urls",
     "arxiv_id",
     "listing_date",
-    "authors",
-    "categories",
-    "doi",
-    "comment",
-    "github_repo",
-    "project_page",
-    "ai_summary",
-    "ai_keywords",
+    *DETAIL_FIELDS,
     "link",
     "links",
     "starred",

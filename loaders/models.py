@@ -8,6 +8,17 @@ from urllib.parse import urlencode
 
 from loaders.text import extract_urls, title_key
 
+# What live sources (Hugging Face, arXiv) know about a paper beyond what a page copy shows.
+DETAIL_FIELDS = (
+    "authors",
+    "categories",
+    "doi",
+    "comment",
+    "github_repo",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
+)
 # Fields a later source may fill in or replace, never erase (see `merge`).
 MERGED_FIELDS = (
     "title",
@@ -20,14 +31,7 @@ MERGED_FIELDS = (
     "upvotes",
     "arxiv_id",
     "listing_date",
-    "authors",
-    "categories",
-    "doi",
-    "comment",
-    "github_repo",
-    "project_page",
-    "ai_summary",
-    "ai_keywords",
+    *DETAIL_FIELDS,
 )
 
 INTEGER_FIELDS = frozenset({"authors_count", "upvotes"})

@@ -77,3 +77,8 @@ def _trim_url(url: str) -> str:
         else:
             return url
     return url
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """`1 paper`, `2 papers`; `words` for an irregular plural (`2 list entries`)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from loaders.text import plural
 from tui import cli_fetch, cli_userdata
-from tui.cli_support import Failure, StoreError, one_line, open_store, paper_ids, plural
+from tui.cli_support import Failure, StoreError, one_line, open_store, paper_ids
 
 if TYPE_CHECKING:
     from loaders.load import LoadReport

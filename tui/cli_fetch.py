@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from tui.cli_support import Failure, one_line, open_store, plural
+from loaders.text import plural
+from tui.cli_support import Failure, one_line, open_store
 
 HF_ENV = "PAPERSHELF_HF_ENDPOINT"
 ARXIV_ENV = "PAPERSHELF_ARXIV_ENDPOINT"

@@ -57,7 +57,3 @@ def paper_ids(store: Store, references: tuple[str, ...]) -> list[int]:
         raise Failure(f"no paper with id {', '.join(unknown)}; nothing changed")
     return ids
 
-
-def plural(count: int, word: str) -> str:
-    """`1 paper`, `2 papers`."""
-    return f"{count:,} {word}{'s' * (count != 1)}"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from tui.cli_support import Failure, one_line, open_store, paper_ids, plural
+from loaders.text import plural
+from tui.cli_support import Failure, one_line, open_store, paper_ids
 
 
 @click.command("lists")
