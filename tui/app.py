@@ -12,6 +12,7 @@ from loaders.export import export
 from loaders.store import Store
 from loaders.text import strip_controls
 from tui.commands import PapershelfCommands
+from tui.fuzzy import title_spans
 from tui.screens.help import HelpScreen
 from tui.screens.path_prompt import PathPrompt
 from tui.screens.reader import ReaderScreen
@@ -83,8 +84,6 @@ class PapershelfApp(App[None]):
         best = float(matches.scores[0]) if len(matches) else 1.0
         scores = matches.scores[: len(ids)].tolist()
         found = [(i, rows[i].title, score / best) for i, score in zip(ids, scores, strict=True)]
-        from tui.fuzzy import title_spans
-
         return [hit for hit in found if title_spans(query, hit[1])][:limit]
 
     def jump_to(self, paper_id: int) -> None:

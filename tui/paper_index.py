@@ -1,4 +1,4 @@
-"""The fuzzy index of a store's papers, built in the background and cached next to nothing of the user's.
+"""The fuzzy index of a store's papers, built in the background and cached outside the store.
 
 Building it takes seconds at 100,000 papers, so it is saved in the user's cache directory, keyed by
 the store's path and by a signature of its papers, and rebuilt only when papers were added or

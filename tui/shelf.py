@@ -51,8 +51,12 @@ class Shelf:
         """Re-read the view from the store (after a load, a sort change, or outside changes)."""
         starred = self.browser.starred_ids()
         self.starred_count = len(starred)
-        self.paper_count = self.store.paper_count()
-        self.base = starred if self.view == "starred" else self.browser.paper_ids(self.sort)
+        if self.view == "starred":
+            self.base = starred
+            self.paper_count = self.store.paper_count()
+        else:
+            self.base = self.browser.paper_ids(self.sort)
+            self.paper_count = len(self.base)
         self._rows.clear()
         self._view_masks = None
         if not self.query:

@@ -10,14 +10,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Tab, Tabs
 from textual.worker import get_current_worker
 
-from loaders.browse import SORT_LABELS
+from loaders.browse import SORT_LABELS, Browser
 from loaders.export import markdown_escape
 from loaders.store import Store
 from tui.clipboard import copy_text, over_ssh
 from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
 from tui.shelf import Filtered, Shelf
 from tui.widgets.filter_input import FilterInput
-from tui.widgets.paper_detail import PaperDetail, paper_links
+from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 
 STACKED_BELOW_COLUMNS = 100
@@ -180,8 +180,6 @@ class ReaderScreen(Screen):
     @work(thread=True, exclusive=True, group="index")
     def load_index(self) -> None:
         with Store(self.store.path) as store:
-            from loaders.browse import Browser
-
             browser = Browser(store)
             path = cache_path(self.store.path)
             index = load_cached(path, browser.signature())
@@ -244,7 +242,7 @@ class ReaderScreen(Screen):
 
     def action_copy_numbered(self, number: int) -> None:
         if paper := self.current_paper():
-            links = paper_links(paper)
+            links = paper.links()
             if number > len(links):
                 self.notify(f"This paper has no link {number}.", severity="warning", markup=False)
             else:

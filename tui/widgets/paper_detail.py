@@ -10,14 +10,6 @@ from loaders.models import Paper
 from loaders.text import strip_controls
 
 
-def paper_links(paper: Paper) -> list[str]:
-    """The paper's links as the detail pane numbers them: its page first, then the abstract's URLs."""
-    links = getattr(paper, "links", None)
-    if callable(links):
-        return links()
-    return list(dict.fromkeys([paper.link, *paper.urls]))
-
-
 def metadata_line(paper: Paper) -> str:
     """Authors or organization, date, upvotes and where the paper was loaded from."""
     parts = []
@@ -75,7 +67,7 @@ class PaperDetail(RichLog, can_focus=True):
         text.append("\n\n")
         text.append(strip_controls(paper.abstract))
         text.append("\n\nLinks\n", style="bold")
-        for number, link in enumerate(paper_links(paper), start=1):
+        for number, link in enumerate(paper.links(), start=1):
             label = f"{number}" if number <= 9 else " "
             text.append(f" {label}  ", style="bold")
             text.append(strip_controls(link), style="underline")
