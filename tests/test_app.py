@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyperclip
 import pytest
+from textual import events
 
 from conftest import write
 from loaders.load import load_file
@@ -67,6 +68,14 @@ def shown_titles(app: PapershelfApp) -> list[str]:
 def current_title(app: PapershelfApp) -> str:
     screen = reader(app)
     return app.shelf.row(screen.paper_list.cursor).title
+
+
+async def burst(pilot, keys: list[str]) -> None:
+    """Keys arriving in one read, as over SSH: all are queued before the app handles the first."""
+    for key in keys:
+        character = {"slash": "/", "enter": "\r", "escape": "\x1b"}.get(key, key)
+        pilot.app._driver.send_message(events.Key(key, character if len(character) == 1 else None))
+    await settle(pilot)
 
 
 def notifications(app: PapershelfApp) -> list[str]:
@@ -136,6 +145,19 @@ async def test_filter_tolerates_typos_and_ranks_the_kv_cache_papers_first(app):
         await settle(pilot)
         assert isinstance(app.focused, PaperList)
         assert len(app.shelf) == 334
+
+
+async def test_a_burst_of_keys_goes_where_the_focus_moves(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, ["slash", *"kv/cache", "enter", "j", "j", "s"])
+        assert app.shelf.query == "kv/cache"
+        assert isinstance(app.focused, PaperList)
+        assert reader(app).paper_list.cursor == 2
+        assert app.shelf.browser.starred_ids().tolist() == [app.shelf.ids[2]]
+        await burst(pilot, ["slash", *"xyz", "escape", "G"])
+        assert reader(app).filter_input.value == app.shelf.query == ""
+        assert reader(app).paper_list.cursor == 333
 
 
 async def test_filter_ranks_title_matches_above_abstract_matches(app):

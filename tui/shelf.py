@@ -69,6 +69,11 @@ class Shelf:
     def total(self) -> int:
         return len(self.base)
 
+    @property
+    def ranked_query(self) -> str:
+        """The query whose ranking is shown; empty while the ids are the unfiltered view."""
+        return self.query if self.ids is not self.base else ""
+
     def row(self, position: int) -> ListRow | None:
         """The list row at a position of the shown ids, read from the store with its neighbours."""
         if not 0 <= position < len(self.ids):

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Tab, Tabs
 from textual.worker import get_current_worker
 
@@ -68,6 +69,8 @@ class ReaderScreen(Screen):
         self.paper_list.shelf_changed(keep_paper=self._selected_at_start)
         self.paper_list.focus()
         self.update_counts()
+        self.watch(self.filter_input, "value", self.query_edited, init=False)
+        self.watch(self, "focused", self.focus_moved, init=False)
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.notice_outside_changes)
         self.load_index()
 
@@ -150,9 +153,19 @@ class ReaderScreen(Screen):
         # At once, not on the next tick as `focus()` does: keys typed right after `/` are the query.
         self.set_focus(self.filter_input)
 
-    @on(FilterInput.Left)
-    def leave_filter(self) -> None:
-        self.set_focus(self.paper_list)
+    def query_edited(self, query: str) -> None:
+        # Called as the value changes, before the keys typed next are handled: a new ranking starts
+        # at the top, and moves made before it arrives count from there; no query is the whole view.
+        if query.strip():
+            self.paper_list.move_to(0)
+        else:
+            self.show_filtered(self.shelf.filtered(query))
+
+    def focus_moved(self, previous: Widget | None, focused: Widget | None) -> None:
+        # Leaving the filter settles it at once, so keys typed next act on the papers it finds.
+        query = self.filter_input.value
+        if previous is self.filter_input and query.strip() and self.shelf.ranked_query != query:
+            self.show_filtered(self.shelf.filtered(query))
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -167,12 +180,12 @@ class ReaderScreen(Screen):
     def show_filtered(self, result: Filtered) -> None:
         if result.query != self.filter_input.value:
             return
+        ranked_before = self.shelf.ranked_query
         selected = self.paper_list.paper_id
         if not self.shelf.apply(result):
             return
-        if result.query.strip():
-            selected = None
-            self.paper_list.cursor = 0
+        if self.shelf.ranked_query not in ("", ranked_before):
+            selected = None  # a new ranking: the cursor keeps its place counted from the top
         self.refresh_shelf(keep_paper=selected)
 
     # The fuzzy index, built or read from the cache without holding up the screen ------------------

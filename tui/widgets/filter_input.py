@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Input
 
+from tui.widgets.in_order_keys import InOrderKeys
 
-class FilterInput(Input):
-    """Typing filters as you go; `Esc` clears and leaves, `Enter` leaves with the filter kept."""
+
+class FilterInput(InOrderKeys, Input):
+    """Typing filters as you go; `Esc` clears and leaves, `Enter` leaves with the filter kept.
+
+    Leaving hands the focus to the next widget, the paper list, at once: the keys typed next are
+    for the list.
+    """
 
     BINDINGS = [
         Binding("escape", "clear_and_leave", "Clear filter"),
         Binding("enter", "leave", "Keep filter"),
     ]
 
-    class Left(Message):
-        """The user is done with the filter; the list should take the focus back."""
-
     def __init__(self, *, id: str | None = None):
         super().__init__(placeholder="/ filter titles and abstracts (typos welcome)", id=id)
 
     def action_clear_and_leave(self) -> None:
         self.value = ""
-        self.post_message(self.Left())
+        self.action_leave()
 
     def action_leave(self) -> None:
-        self.post_message(self.Left())
+        self.screen.focus_next()

@@ -8,6 +8,7 @@ from textual.widgets import RichLog
 
 from loaders.models import Paper
 from loaders.text import strip_controls
+from tui.widgets.in_order_keys import InOrderKeys
 
 
 def metadata_line(paper: Paper) -> str:
@@ -26,7 +27,7 @@ def metadata_line(paper: Paper) -> str:
     return " · ".join(parts)
 
 
-class PaperDetail(RichLog, can_focus=True):
+class PaperDetail(InOrderKeys, RichLog, can_focus=True):
     """The current paper in full; scrolls on its own, follows the list's cursor.
 
     A log-like line view rather than a Static: showing another paper redraws this pane only,

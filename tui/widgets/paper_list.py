@@ -16,6 +16,7 @@ from loaders.browse import ListRow
 from loaders.text import strip_controls
 from tui.fuzzy import title_spans
 from tui.shelf import Shelf
+from tui.widgets.in_order_keys import InOrderKeys
 
 STAR = "★"
 DATE_WIDTH = 13
@@ -24,7 +25,7 @@ ORGANIZATION_WIDTH = 18
 ORGANIZATION_MIN_WIDTH = 90
 
 
-class PaperList(ScrollView, can_focus=True):
+class PaperList(InOrderKeys, ScrollView, can_focus=True):
     """A virtual list of the shelf's papers with a cursor; reads only the rows it draws."""
 
     BINDINGS = [
