@@ -157,7 +157,7 @@ def _status(response: httpx.Response) -> str:
 def _what(response: httpx.Response) -> str:
     """What an answer looks like, for an error message: its type and its first characters."""
     kind = clean_text(response.headers.get("Content-Type", "no content type").split(";")[0])
-    start = clean_text(response.text[:SNIPPET * 2])[:SNIPPET]
+    start = clean_text(response.text[: SNIPPET * 2])[:SNIPPET]
     return f"{kind} “{start}”" if start else f"{kind}, empty"
 
 

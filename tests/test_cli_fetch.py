@@ -36,7 +36,10 @@ def test_fetch_a_day_then_export_what_it_brought(run, httpserver, tmp_path):
     assert result.stdout == "Hugging Face daily papers 2025-06-17: 3 papers (2 new, 1 updated, 1 skipped)\n"
     record = json.loads(run("export").stdout.splitlines()[0])
     assert record["authors"] == ["Zayd M. K. Zuhri", "Erland Hilman Fuadi", "Alham Fikri Aji"]
-    assert record["links"][:2] == ["https://huggingface.co/papers/2508.19228", "https://arxiv.org/abs/2508.19228"]
+    assert record["links"][:2] == [
+        "https://huggingface.co/papers/2508.19228",
+        "https://arxiv.org/abs/2508.19228",
+    ]
     assert record["ai_keywords"][0] == "Multi-Token Prediction"
     run("export", "--format", "bibtex", "-o", str(tmp_path / "all.bib"))
     library = bibtexparser.parse_string((tmp_path / "all.bib").read_text())

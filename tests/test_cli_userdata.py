@@ -144,7 +144,7 @@ def test_restore_refuses_what_is_not_a_backup_and_changes_nothing(loaded, db_pat
     before = owned(db_path)
     cases = {
         "truncated.json": (good[: len(good) // 3], "not a papershelf backup: invalid JSON"),
-        "export.json": (run("export", "--format", "json").stdout, "not a papershelf backup (no \"format\""),
+        "export.json": (run("export", "--format", "json").stdout, 'not a papershelf backup (no "format"'),
         "notes.txt": ("some notes\n", "invalid JSON"),
         "binary.bin": (b"\xff\xfe\x00garbage", "not UTF-8 text"),
         "dangling.json": (good.replace('"paper": 44', '"paper": 7'), "lists[0].papers[0].paper: 7"),

@@ -56,4 +56,3 @@ def paper_ids(store: Store, references: tuple[str, ...]) -> list[int]:
     if unknown:
         raise Failure(f"no paper with id {', '.join(unknown)}; nothing changed")
     return ids
-
