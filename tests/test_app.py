@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pyperclip
 import pytest
 from textual import events
 
-from conftest import write
+from conftest import DATA, write
 from loaders.load import load_file
 from loaders.store import Store
 from tui.app import PapershelfApp
@@ -353,3 +354,63 @@ async def test_export_the_reading_list(app, tmp_path):
         await pilot.pause()
         assert app.shelf.row(0).title.split(":")[0] in target.read_text()
         assert "Exported 1 starred papers" in notifications(app)[-1]
+
+
+DAILY = (DATA / "hf_daily_2025-06-17.json").read_text()
+TODAY = datetime.date(2025, 6, 17)
+
+
+@pytest.fixture
+def hf_today(httpserver, monkeypatch, only_localhost, fast_fetch):
+    """A local Hugging Face whose daily list is today's (2025-06-17)."""
+    monkeypatch.setattr("loaders.fetch.today", lambda: TODAY)
+    monkeypatch.setenv("PAPERSHELF_HF_ENDPOINT", httpserver.url_for(""))
+    return httpserver
+
+
+async def run_palette_command(pilot, command: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.press(*command)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_fetch_today_from_the_palette(app, hf_today):
+    hf_today.expect_request("/api/daily_papers").respond_with_data(DAILY, content_type="application/json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run_palette_command(pilot, "fetch today")
+        await pilot.pause(1.2)  # the reader notices the new papers
+        assert app.fetching is None
+        assert (
+            notifications(app)[-1]
+            == "Hugging Face daily papers 2025-06-17: 3 papers (2 new, 1 updated, 1 skipped)"
+        )
+        assert len(app.shelf) == 334 + 2  # one was a page copy of the sample, one had no title
+        assert "Predicting the Order of Upcoming Tokens" in " ".join(shown_titles(app))
+        assert not reader(app).query_one("#fetching").display
+
+
+async def test_a_failed_fetch_says_so_in_one_line_and_keeps_the_store(app, hf_today):
+    hf_today.expect_request("/api/daily_papers").respond_with_data("<html>busy</html>", status=500)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.fetch_days(7)
+        await settle(pilot)
+        message = notifications(app)[-1]
+        assert message.startswith("Fetch failed:") and "\n" not in message
+        assert len(app.shelf) == 334
+
+
+async def test_a_week_fetch_shows_progress_and_can_be_stopped(app, hf_today):
+    hf_today.expect_request("/api/daily_papers").respond_with_json([])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.fetch_days(7)
+        assert reader(app).query_one("#fetching").display
+        app.stop_fetch()
+        await settle(pilot)
+        assert notifications(app)[-1].startswith("Fetch stopped")
+        assert len(hf_today.log) < 7
+        assert app.fetching is None and not reader(app).query_one("#fetching").display

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+import threading
 from pathlib import Path
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
+from textual.worker import Worker, WorkerState
 
 from loaders.export import export
 from loaders.store import Store
-from loaders.text import strip_controls
+from loaders.text import clean_text, strip_controls
 from tui.commands import PapershelfCommands
 from tui.fuzzy import title_spans
 from tui.screens.help import HelpScreen
@@ -40,6 +44,8 @@ class PapershelfApp(App[None]):
         self.settings_file = settings_file
         self.settings = Settings.load(settings_file) if settings_file else Settings()
         self.shelf = Shelf(store, view=self.settings.view, sort=self.settings.sort)
+        self.fetching: Worker | None = None
+        self.stopping_fetch = threading.Event()
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -129,6 +135,62 @@ class PapershelfApp(App[None]):
                 except (InputError, OSError) as error:
                     message, severity = f"{file}: {error}", "error"
                 self.call_from_thread(self.notify, strip_controls(message), severity=severity, markup=False)
+
+    # Fetching from Hugging Face, with the reader showing progress ------------------------------
+
+    def fetch_days(self, days: int) -> None:
+        """Fetch the Hugging Face daily papers of the last `days` days (1: today, UTC)."""
+        if self.fetching is not None:
+            self.notify("A fetch is already running.", severity="warning", markup=False)
+            return
+        from loaders.fetch import today
+
+        last = today()
+        wanted = [last - datetime.timedelta(days=n) for n in reversed(range(days))]
+        self.reader.fetch_progress(0, len(wanted))
+        self.stopping_fetch.clear()
+        self.fetching = self.fetch_in_background(wanted)
+
+    def stop_fetch(self) -> None:
+        self.stopping_fetch.set()
+
+    @work(thread=True, group="fetch", exit_on_error=False)
+    def fetch_in_background(self, days: list[datetime.date]) -> tuple[str, SeverityLevel]:
+        from loaders.fetch import fetch_hf_daily
+        from loaders.webclient import FetchError
+
+        def progress(done: int, total: int) -> None:
+            if self.stopping_fetch.is_set():
+                raise FetchStopped  # between days: what was fetched so far stays stored
+            self.call_from_thread(self.reader.fetch_progress, done, total)
+
+        with Store(self.store.path) as store:
+            try:
+                report = fetch_hf_daily(store, days=days, on_progress=progress)
+            except FetchError as error:
+                return f"Fetch failed: {error}", "error"
+            except FetchStopped:
+                return "Fetch stopped; the days fetched before are kept.", "warning"
+        message = report.summary()
+        if not report.counts.found:
+            message += " — Hugging Face lists none on weekends, nor early in the (UTC) day"
+        return message, "information"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self.fetching or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self.fetching = None
+        self.reader.fetch_progress(None)
+        self.reader.notice_outside_changes()
+        if event.state == WorkerState.SUCCESS:
+            message, severity = event.worker.result
+        else:
+            message, severity = f"Fetch failed: {event.worker.error}", "error"
+        self.notify(clean_text(message), severity=severity, markup=False)
+
+
+class FetchStopped(Exception):
+    """The user stopped a fetch from the palette."""
 
 
 def run(store: Store) -> None:

@@ -1,4 +1,4 @@
-"""The command palette: sort, switch view, jump to a paper by title, export the list, load a file."""
+"""The command palette: sort, switch view, jump to a paper by title, export, load, fetch."""
 
 from __future__ import annotations
 
@@ -28,8 +28,16 @@ class PapershelfCommands(Provider):
             ("Show starred papers", partial(app.show_view, "starred"), "the reading list, newest star first"),
             ("Export the reading list", app.ask_export, "the starred papers to Markdown, BibTeX, JSON, CSV"),
             ("Load a file", app.ask_load, "a copied papers page, or a folder of them"),
+            ("Fetch today's papers", partial(app.fetch_days, 1), "Hugging Face daily papers (UTC day)"),
+            (
+                "Fetch this week's papers",
+                partial(app.fetch_days, 7),
+                "Hugging Face, the last 7 days",
+            ),
             ("Keys", app.action_help, "every key of the reader"),
         ]
+        if app.fetching is not None:
+            commands.append(("Stop fetching", app.stop_fetch, "keep the days fetched so far"))
         return commands
 
     async def discover(self) -> Hits:

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Tab, Tabs
+from textual.widgets import Footer, Input, Label, ProgressBar, Tab, Tabs
 from textual.worker import get_current_worker
 
 from loaders.browse import SORT_LABELS, Browser
@@ -57,6 +57,9 @@ class ReaderScreen(Screen):
                 active=self.shelf.view,
                 id="views",
             )
+            with Horizontal(id="fetching"):
+                yield Label(id="fetch-label")
+                yield ProgressBar(show_eta=False, show_percentage=False)
             yield Label(id="count")
         yield FilterInput(id="filter")
         with Container(id="panes"):
@@ -206,6 +209,14 @@ class ReaderScreen(Screen):
         self.update_counts()
         if self.filter_input.value.strip():
             self.run_filter(self.filter_input.value)
+
+    def fetch_progress(self, done: int | None, total: int = 0) -> None:
+        """Show a fetch's progress in the bar (`done` of `total` days); None hides it."""
+        fetching = self.query_one("#fetching")
+        fetching.display = done is not None
+        if done is not None:
+            self.query_one("#fetch-label", Label).update(f"fetching {done}/{total} days ")
+            fetching.query_one(ProgressBar).update(total=total, progress=done)
 
     # Changes made by others: `papershelf star`, a load, a second copy of the app ----------------
 
