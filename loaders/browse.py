@@ -33,6 +33,7 @@ class ListRow:
     upvotes: int | None
     organization: str | None
     starred: bool
+    read: bool = False
 
 
 class Browser:
@@ -52,6 +53,10 @@ class Browser:
         rows = self.conn.execute("SELECT paper_id FROM stars ORDER BY starred_at DESC, rowid DESC").fetchall()
         return _id_array(rows)
 
+    def read_ids(self) -> np.ndarray:
+        """The ids of the papers marked read, sorted."""
+        return _id_array(self.conn.execute("SELECT paper_id FROM reads ORDER BY paper_id").fetchall())
+
     def rows(self, ids: Iterable[int]) -> dict[int, ListRow]:
         wanted = list(ids)
         found: dict[int, ListRow] = {}
@@ -60,11 +65,12 @@ class Browser:
             marks = ", ".join("?" * len(chunk))
             sql = f"""
                 SELECT p.id, p.title, p.published_text, p.upvotes, coalesce(p.org_name, p.org_id),
-                    s.paper_id IS NOT NULL
-                FROM papers p LEFT JOIN stars s ON s.paper_id = p.id WHERE p.id IN ({marks})
+                    s.paper_id IS NOT NULL, r.paper_id IS NOT NULL
+                FROM papers p LEFT JOIN stars s ON s.paper_id = p.id LEFT JOIN reads r ON r.paper_id = p.id
+                WHERE p.id IN ({marks})
             """
             for row in self.conn.execute(sql, chunk):
-                found[row[0]] = ListRow(*row[:5], starred=bool(row[5]))
+                found[row[0]] = ListRow(*row[:5], starred=bool(row[5]), read=bool(row[6]))
         return found
 
     def texts(self) -> Iterator[tuple[int, str, str]]:

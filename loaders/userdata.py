@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from loaders.lists import UserDataError as UserDataError  # what these functions raise too
-from loaders.lists import check_papers, lists_by_paper
+from loaders.lists import check_papers, lists_by_paper, lists_of_paper
 from loaders.models import Paper
 from loaders.store import Store, now
 from loaders.text import strip_controls
@@ -89,6 +89,15 @@ def read_ids(store: Store) -> set[int]:
 
 
 # For export -------------------------------------------------------------------------------------
+
+
+def annotate_one(store: Store, paper: Paper) -> Paper:
+    """`paper` with its note, lists and read time filled in, asking for this paper only."""
+    paper.note = get_note(store, paper.id) or None
+    paper.lists = lists_of_paper(store, paper.id)
+    row = store.conn.execute("SELECT read_at FROM reads WHERE paper_id = ?", [paper.id]).fetchone()
+    paper.read_at = row[0] if row else None
+    return paper
 
 
 def annotate(store: Store, papers: Iterable[Paper]) -> Iterator[Paper]:

@@ -8,12 +8,18 @@ from pathlib import Path
 import pyperclip
 import pytest
 from textual import events
+from textual.widgets import Tab
 
 from conftest import DATA, write
+from loaders import lists, userdata
 from loaders.load import load_file
 from loaders.store import Store
 from tui.app import PapershelfApp
 from tui.screens.help import HelpScreen
+from tui.screens.list_picker import ListPicker
+from tui.screens.lists_screen import ListsScreen
+from tui.screens.note_editor import NoteEditor
+from tui.screens.prompt import Confirm
 from tui.screens.reader import ReaderScreen
 from tui.settings import Settings
 from tui.widgets.paper_detail import PaperDetail
@@ -30,6 +36,7 @@ KV_CACHE_PAPERS = {
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr("tui.screens.keeping.READ_AFTER", 3600)  # papers are marked read by the tests
     monkeypatch.setenv("PAPERSHELF_STATE", str(tmp_path / "state"))
     monkeypatch.delenv("SSH_CONNECTION", raising=False)
     monkeypatch.delenv("SSH_TTY", raising=False)
@@ -350,10 +357,10 @@ async def test_export_the_reading_list(app, tmp_path):
         await settle(pilot)
         await pilot.press("s")
         target = tmp_path / "reading.md"
-        app.export_starred(str(target))
+        app.export_list("Starred", str(target))
         await pilot.pause()
         assert app.shelf.row(0).title.split(":")[0] in target.read_text()
-        assert "Exported 1 starred papers" in notifications(app)[-1]
+        assert "Exported 1 paper of “Starred”" in notifications(app)[-1]
 
 
 DAILY = (DATA / "hf_daily_2025-06-17.json").read_text()
@@ -414,3 +421,147 @@ async def test_a_week_fetch_shows_progress_and_can_be_stopped(app, hf_today):
         assert notifications(app)[-1].startswith("Fetch stopped")
         assert len(hf_today.log) < 7
         assert app.fetching is None and not reader(app).query_one("#fetching").display
+
+
+# Lists, notes, read state, undo (issue 4) --------------------------------------------------------
+
+
+async def pick_list(pilot, typed: str) -> None:
+    await pilot.press("l")
+    await pilot.press(*typed)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_the_picker_adds_to_a_new_list_and_takes_out_with_undo(app, sample_store):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        second = app.shelf.paper(1)
+        await pilot.press("l")
+        assert isinstance(app.screen, ListPicker)
+        await pilot.press(*"for the survey", "enter")
+        await settle(pilot)
+        assert lists.list_paper_ids(sample_store, "for the survey") == [second.id]
+        await pilot.press("j")
+        await pick_list(pilot, "survy")  # a typo still finds the list
+        assert lists.list_paper_ids(sample_store, "for the survey") == [second.id, app.shelf.paper(2).id]
+        await pilot.press("k")
+        await pick_list(pilot, "survey")  # the paper is in it: taken out
+        assert lists.list_paper_ids(sample_store, "for the survey") == [app.shelf.paper(2).id]
+        assert "u undoes" in notifications(app)[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert lists.list_paper_ids(sample_store, "for the survey") == [second.id, app.shelf.paper(2).id]
+        await pilot.press("l", "escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_a_list_view_shows_its_papers_in_order_and_J_K_move_them(app, sample_store):
+    ids = [int(i) for i in app.shelf.ids[:3]]
+    lists.create_list(sample_store, "to reproduce")
+    lists.add_to_list(sample_store, "to reproduce", ids)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        assert isinstance(app.screen, ListsScreen)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert (app.shelf.view, app.shelf.list_name) == ("list", "to reproduce")
+        assert app.shelf.ids.tolist() == ids
+        assert "to reproduce 3" in str(reader(app).query_one("#list", Tab).label)
+        await pilot.press("J")
+        await settle(pilot)
+        assert lists.list_paper_ids(sample_store, "to reproduce") == [ids[1], ids[0], ids[2]]
+        assert reader(app).paper_list.paper_id == ids[0]  # the cursor follows the moved paper
+        await pilot.press("K", "K")
+        await settle(pilot)
+        assert lists.list_paper_ids(sample_store, "to reproduce") == ids
+        await pilot.press("a")
+        assert app.shelf.view == "all" and not reader(app).query_one("#list", Tab).display
+
+
+async def test_the_lists_pane_creates_renames_and_deletes_with_a_question(app, sample_store):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("L", "c", *"this week", "enter")
+        await pilot.pause()
+        assert [name for name, _ in lists.list_names_with_counts(sample_store)] == ["Starred", "this week"]
+        await pilot.press("R", "ctrl+u", *"next week", "enter")
+        await pilot.pause()
+        assert lists.list_name(sample_store, "next week") == "next week"
+        await pilot.press("d")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        assert lists.list_name(sample_store, "next week")
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert [name for name, _ in lists.list_names_with_counts(sample_store)] == ["Starred"]
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        assert lists.list_name(sample_store, "next week") == "next week"
+
+
+async def test_notes_are_edited_shown_filtered_and_deleted_with_undo(app, sample_store):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.shelf.paper(5)
+        app.jump_to(paper.id)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"compare with zebrafish baseline", "ctrl+s")
+        await settle(pilot)
+        assert userdata.get_note(sample_store, paper.id) == "compare with zebrafish baseline"
+        assert "zebrafish" in reader(app).query_one(PaperDetail).shown.plain
+        await pilot.press("slash", *"zebrafsh", "enter")
+        await settle(pilot)
+        assert shown_titles(app)[0] == paper.title
+        await pilot.press("n", "x", "escape")
+        assert isinstance(app.screen, Confirm)  # changes are not dropped without asking
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape", "y")
+        assert userdata.get_note(sample_store, paper.id) == "compare with zebrafish baseline"
+        await pilot.press("n", "ctrl+u", "ctrl+s")  # an empty note deletes it
+        await settle(pilot)
+        assert userdata.get_note(sample_store, paper.id) == ""
+        assert "Deleted the note" in notifications(app)[-1]
+        await pilot.press("u")
+        await settle(pilot)
+        assert userdata.get_note(sample_store, paper.id) == "compare with zebrafish baseline"
+
+
+async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(app, sample_store, monkeypatch):
+    monkeypatch.setattr("tui.screens.keeping.READ_AFTER", 0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.shelf.paper(0)
+        await pilot.pause(0.5)
+        assert first.id in userdata.read_ids(sample_store)
+        assert app.shelf.row(0).read
+        await pilot.press("m")  # back to unread
+        assert first.id not in userdata.read_ids(sample_store)
+        await pilot.press("j", "m")
+        second = app.shelf.paper(1)
+        assert userdata.read_ids(sample_store) == {second.id}
+        await pilot.press("U")
+        await settle(pilot)
+        assert len(app.shelf) == 333 and app.shelf.position_of(second.id) is None
+        assert "unread 333 / 333" in str(reader(app).query_one("#count").render())
+        await pilot.press("U")
+        await settle(pilot)
+        assert len(app.shelf) == 334
+
+
+async def test_unstarring_can_be_undone_keeping_the_star_time(app, sample_store):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "j", "s", "r")
+        await settle(pilot)
+        order = app.shelf.ids.tolist()
+        await pilot.press("s")
+        await settle(pilot)
+        assert len(app.shelf) == 1
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.shelf.ids.tolist() == order

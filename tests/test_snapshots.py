@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import write
+from loaders import lists, userdata
 from loaders.load import load_file
 from loaders.store import Store
 from tui.app import PapershelfApp
+from tui.shelf import Shelf
 
 SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
 PAPER_WITH_LINKS = 81
@@ -21,6 +23,7 @@ PAPER_WITH_LINKS = 81
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr("tui.screens.keeping.READ_AFTER", 3600)  # papers are marked read by the tests
 
 
 @pytest.fixture
@@ -80,3 +83,44 @@ def test_markup_looking_title(snap_compare, store, tmp_path, size):
     abstract = "This abstract has [b]markup[/b] and [MASK] tokens, and it is long enough to count. " * 2
     load_file(store, write(tmp_path / "markup.txt", f"{title}\n{abstract}\n"), source="markup.txt")
     assert snap_compare(PapershelfApp(store, None), terminal_size=size, run_before=settled)
+
+
+@pytest.fixture
+def kept_app(sample_store: Store) -> PapershelfApp:
+    """The sample with a list of three papers (one starred, one read, one with a note)."""
+    ids = [int(i) for i in Shelf(sample_store).ids[:3]]
+    lists.create_list(sample_store, "for the survey")
+    lists.create_list(sample_store, "to reproduce [draft]")
+    lists.add_to_list(sample_store, "for the survey", ids)
+    sample_store.set_starred(ids[1:2], True)
+    userdata.mark_read(sample_store, ids[2:])
+    userdata.set_note(sample_store, ids[1], "Compare with our baseline; [bold]not bold[/].\nCheck table 3.")
+    return PapershelfApp(sample_store, None)
+
+
+async def in_the_survey_list(pilot) -> None:
+    await settled(pilot)
+    pilot.app.reader.show_list("for the survey")
+    await pilot.press("j")
+    await settled(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_list_view(snap_compare, kept_app, size):
+    assert snap_compare(kept_app, terminal_size=size, run_before=in_the_survey_list)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lists_pane(snap_compare, kept_app, size):
+    assert snap_compare(kept_app, press=["L"], terminal_size=size, run_before=in_the_survey_list)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_list_picker(snap_compare, kept_app, size):
+    keys = ["l", *"repro"]
+    assert snap_compare(kept_app, press=keys, terminal_size=size, run_before=in_the_survey_list)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_note_editor(snap_compare, kept_app, size):
+    assert snap_compare(kept_app, press=["n"], terminal_size=size, run_before=in_the_survey_list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from pathlib import Path
 
@@ -12,19 +13,19 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
+from loaders import lists, userdata
 from loaders.export import export
 from loaders.store import Store
-from loaders.text import clean_text, strip_controls
+from loaders.text import clean_text, plural, strip_controls
 from tui.commands import PapershelfCommands
 from tui.fuzzy import title_spans
 from tui.screens.help import HelpScreen
-from tui.screens.path_prompt import PathPrompt
+from tui.screens.prompt import Prompt
 from tui.screens.reader import ReaderScreen
 from tui.settings import Settings, settings_path
 from tui.shelf import Shelf
 
 EXPORT_FORMATS = {".md": "markdown", ".bib": "bibtex", ".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
-DEFAULT_EXPORT = "~/papershelf-starred.md"
 
 
 class PapershelfApp(App[None]):
@@ -43,7 +44,8 @@ class PapershelfApp(App[None]):
         self.store = store
         self.settings_file = settings_file
         self.settings = Settings.load(settings_file) if settings_file else Settings()
-        self.shelf = Shelf(store, view=self.settings.view, sort=self.settings.sort)
+        settings = self.settings
+        self.shelf = Shelf(store, settings.view, settings.sort, settings.list_name, settings.unread_only)
         self.fetching: Worker | None = None
         self.stopping_fetch = threading.Event()
 
@@ -96,27 +98,37 @@ class PapershelfApp(App[None]):
         self.reader.jump_to(paper_id)
 
     def ask_export(self) -> None:
+        """Ask where to export the list shown: all papers, Starred, or one of the user's lists."""
+        name = None if self.shelf.view == "all" else self.shelf.view_name
+        slug = "-".join(re.findall(r"\w+", (name or "all").casefold())) or "list"
         self.push_screen(
-            PathPrompt("Export the starred papers to (.md, .bib, .json, .jsonl, .csv):", DEFAULT_EXPORT),
-            self.export_starred,
+            Prompt(
+                f"Export “{name or 'All papers'}” to (.md, .bib, .json, .jsonl, .csv):",
+                f"~/papershelf-{slug}.md",
+            ),
+            lambda answer: answer and self.export_list(name, answer),
         )
 
-    def export_starred(self, answer: str | None) -> None:
-        if not answer:
-            return
+    def export_list(self, name: str | None, answer: str) -> None:
+        """Write the list called `name` (None: every paper, in the shown sort) to the file `answer`."""
         path = Path(answer).expanduser()
         format_ = EXPORT_FORMATS.get(path.suffix.lower(), "markdown")
-        starred = self.shelf.browser.starred_ids()
+        if name is None:
+            ids = [int(i) for i in self.shelf.browser.paper_ids(self.shelf.sort)]
+        else:
+            ids = lists.list_paper_ids(self.store, name)
+        papers = userdata.annotate(self.store, self.store.papers(ids))
+        title = name or "All papers"
         try:
             with path.open("w", encoding="utf-8", newline="") as out:
-                count = export(self.store.papers([int(i) for i in starred]), format_, out)
+                count = export(papers, format_, out, title=title)
         except OSError as error:
             self.notify(f"Could not write {path}: {error.strerror}", severity="error", markup=False)
             return
-        self.notify(f"Exported {count} starred papers to {path} ({format_})", markup=False)
+        self.notify(f"Exported {plural(count, 'paper')} of “{title}” to {path} ({format_})", markup=False)
 
     def ask_load(self) -> None:
-        self.push_screen(PathPrompt("Load a copied papers page, or a folder of them:"), self.load_path)
+        self.push_screen(Prompt("Load a copied papers page, or a folder of them:"), self.load_path)
 
     def load_path(self, answer: str | None) -> None:
         if answer:

@@ -19,6 +19,7 @@ class PapershelfCommands(Provider):
 
     def commands(self) -> list[tuple[str, object, str]]:
         app = self.app
+        reader = app.reader
         commands = [
             (f"Sort by {label}", partial(app.sort_by, sort), f"order the list by {label}")
             for sort, label in SORT_LABELS.items()
@@ -26,7 +27,13 @@ class PapershelfCommands(Provider):
         commands += [
             ("Show all papers", partial(app.show_view, "all"), "the whole store"),
             ("Show starred papers", partial(app.show_view, "starred"), "the reading list, newest star first"),
-            ("Export the reading list", app.ask_export, "the starred papers to Markdown, BibTeX, JSON, CSV"),
+            ("Export the list shown", app.ask_export, "as Markdown, BibTeX, JSON or CSV"),
+            ("Lists", reader.action_show_lists, "every list with its count: show, create, rename, delete"),
+            (
+                "Unread only",
+                reader.action_toggle_unread_only,
+                "hide the papers marked read, or show them again",
+            ),
             ("Load a file", app.ask_load, "a copied papers page, or a folder of them"),
             ("Fetch today's papers", partial(app.fetch_days, 1), "Hugging Face daily papers (UTC day)"),
             (

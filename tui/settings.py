@@ -13,6 +13,8 @@ from loaders.paths import store_companion_path
 @dataclass(slots=True)
 class Settings:
     view: str = "all"
+    list_name: str | None = None
+    unread_only: bool = False
     sort: str = "listing"
     theme: str | None = None
     paper_id: int | None = None

@@ -8,36 +8,53 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz
 
+from loaders import lists, userdata
 from loaders.browse import SORTS, Browser, ListRow
 from loaders.models import Paper
 from loaders.store import Store
 from tui.paper_index import PaperIndex
 
-VIEWS = ("all", "starred")
+VIEWS = ("all", "starred", "list")
 ROW_WINDOW = 200
 MAX_CACHED_ROWS = 4000
+NOTE_MATCH = 80  # rapidfuzz partial_ratio of each query word against a note
 
 
 @dataclass(frozen=True, slots=True)
 class Filtered:
-    """The result of filtering a view: which ids, best first, for which query."""
+    """The result of filtering a view: which ids, best first, for which query, out of which base."""
 
     query: str
-    view: str
-    sort: str
+    base: np.ndarray
     ids: np.ndarray
 
 
 class Shelf:
-    """The reader's model: a view (all papers or the starred ones), a sort, a filter query."""
+    """The reader's model: a view (all papers, the starred ones, a list), a sort, a filter query.
 
-    def __init__(self, store: Store, view: str = "all", sort: str = "listing"):
+    `unread_only` hides papers marked read when the view is read from the store; a paper marked
+    read while shown stays until then, so that the one being read does not vanish.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        view: str = "all",
+        sort: str = "listing",
+        list_name: str | None = None,
+        unread_only: bool = False,
+    ):
         self.store = store
         self.browser = Browser(store)
         self.view = view if view in VIEWS else "all"
+        self.list_name = list_name
         self.sort = sort if sort in SORTS else "listing"
+        self.unread_only = unread_only
         self.query = ""
+        self.notes: dict[int, str] = {}
+        self.list_count = 0
         self.index: PaperIndex | None = None
         self.base = np.zeros(0, dtype=np.int64)
         self.ids = self.base
@@ -51,16 +68,33 @@ class Shelf:
         """Re-read the view from the store (after a load, a sort change, or outside changes)."""
         starred = self.browser.starred_ids()
         self.starred_count = len(starred)
-        if self.view == "starred":
-            self.base = starred
-            self.paper_count = self.store.paper_count()
-        else:
+        if self.view == "list":
+            try:
+                self.list_name = lists.list_name(self.store, self.list_name or "")
+            except lists.UserDataError:  # deleted, by this app or another
+                self.view, self.list_name = "all", None
+        if self.view == "all":
             self.base = self.browser.paper_ids(self.sort)
             self.paper_count = len(self.base)
+        else:
+            self.paper_count = self.store.paper_count()
+            if self.view == "starred":
+                self.base = starred
+            else:
+                self.base = np.array(lists.list_paper_ids(self.store, self.list_name), dtype=np.int64)
+                self.list_count = len(self.base)
+        if self.unread_only:
+            self.base = self.base[~np.isin(self.base, self.browser.read_ids())]
+        self.notes = userdata.notes_by_paper(self.store)
         self._rows.clear()
         self._view_masks = None
         if not self.query:
             self.ids = self.base
+
+    @property
+    def view_name(self) -> str:
+        """The view as the user knows it: All, Starred, or the list's name."""
+        return {"all": "All", "starred": lists.STARRED}.get(self.view) or self.list_name or ""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -97,9 +131,11 @@ class Shelf:
             self._rows.pop(paper_id, None)
 
     def paper(self, position: int) -> Paper | None:
+        """The paper at a position, with its note, lists and read state."""
         if not 0 <= position < len(self.ids):
             return None
-        return next(self.store.papers([int(self.ids[position])]), None)
+        paper = next(self.store.papers([int(self.ids[position])]), None)
+        return userdata.annotate_one(self.store, paper) if paper else None
 
     def position_of(self, paper_id: int | None) -> int | None:
         if paper_id is None:
@@ -109,16 +145,20 @@ class Shelf:
 
     def filtered(self, query: str) -> Filtered:
         """The view narrowed by `query`; safe to call from a worker thread."""
-        view, sort, base, index = self.view, self.sort, self.base, self.index
+        base, index, notes = self.base, self.index, self.notes
         if not query.strip() or index is None:
-            return Filtered(query, view, sort, base)
+            return Filtered(query, base, base)
         within, rank = self._view_mask(index, base)
         matches = index.fuzzy.search(query, within=within, rank=rank)
-        return Filtered(query, view, sort, index.ids[matches.docs])
+        ids = index.ids[matches.docs]
+        noted = _notes_matching(query, notes, base)
+        if len(noted):  # the user's own words about a paper rank with the best title matches
+            ids = np.concatenate([noted, ids[~np.isin(ids, noted)]])
+        return Filtered(query, base, ids)
 
     def apply(self, result: Filtered) -> bool:
-        """Show a filter result, unless the view changed since it was asked for."""
-        if (result.view, result.sort) != (self.view, self.sort):
+        """Show a filter result, unless the view was read again since it was asked for."""
+        if result.base is not self.base:
             return False
         self.query = result.query
         self.ids = result.ids if result.query.strip() and self.index is not None else self.base
@@ -139,3 +179,24 @@ class Shelf:
     def set_starred(self, paper_id: int, starred: bool) -> None:
         self.store.set_starred([paper_id], starred)
         self.forget_rows([paper_id])
+
+    def set_read(self, paper_id: int, read: bool) -> None:
+        if read:
+            userdata.mark_read(self.store, [paper_id])
+        else:
+            userdata.mark_unread(self.store, [paper_id])
+        self.forget_rows([paper_id])
+
+
+def _notes_matching(query: str, notes: dict[int, str], base: np.ndarray) -> np.ndarray:
+    """The papers of `base` whose note holds every word of `query` (typos tolerated)."""
+    words = query.casefold().split()
+    found = [
+        paper_id
+        for paper_id, note in notes.items()
+        if all(fuzz.partial_ratio(word, note.casefold()) >= NOTE_MATCH for word in words)
+    ]
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    found_ids = np.array(found, dtype=np.int64)
+    return base[np.isin(base, found_ids)]

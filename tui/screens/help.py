@@ -43,6 +43,7 @@ class HelpScreen(ModalScreen[None]):
 
     def keys_table(self) -> Table:
         from tui.app import PapershelfApp
+        from tui.screens.keeping import KeepingScreen
         from tui.screens.reader import ReaderScreen
 
         table = Table(title="papershelf keys", expand=True, show_edge=False, box=None, padding=(0, 1))
@@ -52,6 +53,7 @@ class HelpScreen(ModalScreen[None]):
         groups = (
             ("anywhere", PapershelfApp.BINDINGS),
             ("reader", ReaderScreen.BINDINGS),
+            ("keeping", KeepingScreen.BINDINGS),
             ("list", PaperList.BINDINGS),
             ("detail", PaperDetail.BINDINGS),
             ("filter", FilterInput.BINDINGS),
@@ -61,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(where, key_label(binding.key), binding.description)
                 where = ""
         table.add_row("", "Tab", "next pane (filter, list, detail)")
-        table.add_row("", "ctrl+p", "command palette: sort, theme, jump to a paper, export, load")
+        table.add_row("", "ctrl+p", "palette: sort, theme, jump to a paper, lists, export, load, fetch")
         return table
 
 

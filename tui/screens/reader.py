@@ -6,16 +6,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
-from textual.screen import Screen
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, ProgressBar, Tab, Tabs
 from textual.worker import get_current_worker
 
+from loaders import lists, userdata
 from loaders.browse import SORT_LABELS, Browser
 from loaders.export import markdown_escape
+from loaders.models import Paper
 from loaders.store import Store
+from loaders.text import clean_text
 from tui.clipboard import copy_text, over_ssh
 from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
+from tui.screens.keeping import KeepingScreen
 from tui.shelf import Filtered, Shelf
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.paper_detail import PaperDetail
@@ -23,10 +27,10 @@ from tui.widgets.paper_list import PaperList
 
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
-VIEW_LABELS = {"all": "All", "starred": "Starred"}
+VIEW_LABELS = {"all": "All", "starred": "Starred", "list": "List"}
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(KeepingScreen):
     """Skim, filter, star, copy and open; actions here apply to the paper under the list's cursor."""
 
     BINDINGS = [
@@ -68,7 +72,10 @@ class ReaderScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Tabs).can_focus = False  # Tab cycles filter, list, detail; a/r switch views
+        tabs = self.query_one(Tabs)
+        tabs.can_focus = False  # Tab cycles filter, list, detail; a/r switch views
+        if self.shelf.view != "list":
+            tabs.hide("list")
         self.paper_list.shelf_changed(keep_paper=self._selected_at_start)
         self.paper_list.focus()
         self.update_counts()
@@ -94,6 +101,7 @@ class ReaderScreen(Screen):
     def show_paper(self, event: PaperList.Highlighted) -> None:
         paper = self.shelf.paper(self.paper_list.cursor) if event.paper_id is not None else None
         self.query_one(PaperDetail).show(paper)
+        self.paper_shown(paper)
 
     def refresh_shelf(self, keep_paper: int | None = None) -> None:
         """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else in place."""
@@ -104,12 +112,16 @@ class ReaderScreen(Screen):
     def update_counts(self) -> None:
         shelf = self.shelf
         tabs = self.query_one(Tabs)
-        for view, count in (("all", shelf.paper_count), ("starred", shelf.starred_count)):
+        labels = {"all": f"All {shelf.paper_count:,}", "starred": f"Starred {shelf.starred_count:,}"}
+        if shelf.view == "list":
+            labels["list"] = f"{shelf.list_name} {shelf.list_count:,}"
+        for view, label in labels.items():
             tab = tabs.query_one(f"#{view}", Tab)
-            label = f"{VIEW_LABELS[view]} {count:,}"
-            if str(tab.label) != label:
-                tab.label = label
+            if tab.label.plain != label:
+                tab.label = Content(label)
         count = f"{len(shelf):,} / {shelf.total:,}"
+        if shelf.unread_only:
+            count = "unread " + count
         if self.filter_input.value.strip() and shelf.index is None:
             count = "indexing… " + count
         self.query_one("#count", Label).update(f"{count}  ·  {SORT_LABELS[shelf.sort]}", layout=False)
@@ -118,17 +130,35 @@ class ReaderScreen(Screen):
 
     @on(Tabs.TabActivated, "#views")
     def switch_view(self, event: Tabs.TabActivated) -> None:
-        view = event.tab.id or "all"
-        if view != self.shelf.view:
-            self.shelf.view = view
+        self.show_view(event.tab.id or "all", self.shelf.list_name)
+
+    def action_show_view(self, view: str) -> None:
+        self.show_view(view)
+
+    def show_list(self, name: str) -> None:
+        self.show_view("starred" if name == lists.STARRED else "list", name)
+
+    def show_view(self, view: str, list_name: str | None = None) -> None:
+        """Show all papers, the starred ones, or the list called `list_name`."""
+        list_name = list_name if view == "list" else None
+        if (view, list_name) != (self.shelf.view, self.shelf.list_name if view == "list" else None):
+            self.shelf.view, self.shelf.list_name = view, list_name
             self.shelf.reload()
             self.paper_list.cursor = 0
             self.run_filter(self.filter_input.value)
             self.refresh_shelf()
-            self.app.remember(view=view)
+            self.app.remember(view=self.shelf.view, list_name=self.shelf.list_name)
+        self.show_view_tab()
 
-    def action_show_view(self, view: str) -> None:
-        self.query_one(Tabs).active = view
+    def show_view_tab(self) -> None:
+        tabs = self.query_one(Tabs)
+        with tabs.prevent(Tabs.TabActivated):
+            if self.shelf.view == "list":
+                tabs.show("list")
+            if tabs.active != self.shelf.view:
+                tabs.active = self.shelf.view
+            if self.shelf.view != "list":
+                tabs.hide("list")
 
     def sort_by(self, sort: str) -> None:
         selected = self.paper_list.paper_id
@@ -143,8 +173,9 @@ class ReaderScreen(Screen):
         if self.shelf.position_of(paper_id) is None:
             self.shelf.view = "all"
             self.shelf.query = ""
+            self.shelf.unread_only = False
             self.shelf.reload()
-            self.query_one(Tabs).active = "all"
+            self.show_view_tab()
             with self.filter_input.prevent(Input.Changed):
                 self.filter_input.value = ""
         self.refresh_shelf(keep_paper=paper_id)
@@ -225,18 +256,30 @@ class ReaderScreen(Screen):
         if version == self._data_version:
             return
         self._data_version = version
-        selected = self.paper_list.paper_id
-        self.shelf.reload()
-        if self.filter_input.value.strip():
-            self.run_filter(self.filter_input.value)
-        self.refresh_shelf(keep_paper=selected)
+        self.reread(self.paper_list.paper_id)
         index = self.shelf.index
         if index is not None and index.signature != self.shelf.browser.signature():
             self.load_index()
 
+    def reread(self, keep_paper: int | None) -> None:
+        """Read the view again from the store, the cursor staying on `keep_paper` when it is shown."""
+        self.shelf.reload()
+        self.show_view_tab()
+        if self.filter_input.value.strip():
+            self.run_filter(self.filter_input.value)
+        self.refresh_shelf(keep_paper=keep_paper)
+
+    def user_data_changed(self, paper_id: int | None, view_changed: bool) -> None:
+        if view_changed:
+            self.reread(paper_id if paper_id is not None else self.paper_list.paper_id)
+        else:
+            self.shelf.notes = userdata.notes_by_paper(self.store)
+            self.shelf.forget_rows([paper_id] if paper_id is not None else None)
+            self.refresh_shelf(keep_paper=self.paper_list.paper_id)
+
     # Actions on the current paper ----------------------------------------------------------------
 
-    def current_paper(self):
+    def current_paper(self) -> Paper | None:
         paper = self.shelf.paper(self.paper_list.cursor)
         if paper is None:
             self.notify("No paper selected.", severity="warning", markup=False)
@@ -246,12 +289,17 @@ class ReaderScreen(Screen):
         paper = self.current_paper()
         if paper is None:
             return
-        self.shelf.set_starred(paper.id, not paper.starred)
+        if paper.starred:
+            unstarred = lists.remove_from_list(self.store, lists.STARRED, [paper.id])
+            self.remember_undo(
+                f"Unstarred “{clean_text(paper.title)}”",
+                lambda: lists.restore_to_list(self.store, lists.STARRED, unstarred),
+            )
+        else:
+            self.store.set_starred([paper.id], True)
+        self.shelf.forget_rows([paper.id])
         if self.shelf.view == "starred":
-            self.shelf.reload()
-            if self.filter_input.value.strip():
-                self.run_filter(self.filter_input.value)
-            self.refresh_shelf()
+            self.reread(None)
         else:
             self.shelf.starred_count += -1 if paper.starred else 1
             self.refresh_shelf(keep_paper=paper.id)

@@ -65,7 +65,14 @@ class PaperDetail(InOrderKeys, RichLog, can_focus=True):
             text.append("  ★ starred", style="bold yellow")
         text.append("\n")
         text.append(strip_controls(metadata_line(paper)), style="dim")
+        text.append("\n")
+        text.append(("read " + paper.read_at[:10]) if paper.read_at else "unread", style="dim italic")
+        if paper.lists:
+            text.append(" · in " + ", ".join(strip_controls(name) for name in paper.lists), style="dim")
         text.append("\n\n")
+        if paper.note:
+            text.append("Note\n", style="bold")
+            text.append(strip_controls(paper.note) + "\n\n", style="italic")
         text.append(strip_controls(paper.abstract))
         text.append("\n\nLinks\n", style="bold")
         for number, link in enumerate(paper.links(), start=1):

@@ -41,6 +41,7 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
         "paper-list--star",
         "paper-list--match",
         "paper-list--meta",
+        "paper-list--read",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -144,6 +145,8 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
             details += " " + _fit(organization, ORGANIZATION_WIDTH - 1)
         title_width = max(8, width - 2 - cell_len(details))
         title = Text(strip_controls(row.title), no_wrap=True, overflow="ellipsis", end="")
+        if row.read:  # unread papers stay bright
+            title.stylize(self.get_component_rich_style("paper-list--read"))
         if self.shelf.query:
             match_style = self.get_component_rich_style("paper-list--match")
             for start, end in title_spans(self.shelf.query, title.plain):

@@ -1,4 +1,4 @@
-"""A small dialog asking for a file path (export to, load from)."""
+"""Small dialogs: a line of text (a path to export to or load from, a list's name), a yes or no."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 
-class PathPrompt(ModalScreen[str | None]):
-    """Asks for a path; `Enter` answers it, `Esc` cancels (None)."""
+class Prompt(ModalScreen[str | None]):
+    """Asks for a line of text; `Enter` answers it, `Esc` cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -22,7 +22,7 @@ class PathPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
             yield Label(self.question, markup=False)
-            yield Input(value=self.default, id="path")
+            yield Input(value=self.default, id="answer")
             yield Label("Enter to confirm, Esc to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -30,3 +30,21 @@ class PathPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """Asks a yes or no question; `y` answers yes, `n` or `Esc` no."""
+
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "Yes"),
+        Binding("n,escape", "dismiss(False)", "No"),
+    ]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt"):
+            yield Label(self.question, markup=False)
+            yield Label("y: yes   n or Esc: no", classes="hint")

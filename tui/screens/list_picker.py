@@ -1,0 +1,84 @@
+"""`l`: the small fuzzy picker that puts the current paper in a list, or takes it out."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from loaders.text import clean_text
+
+MATCH_CUTOFF = 50
+IN_LIST = "✓"
+NOT_IN_LIST = "·"
+
+
+class ListPicker(ModalScreen[str | None]):
+    """Type to narrow the lists, or to name a new one; `Enter` picks, `Esc` cancels.
+
+    Answers the chosen list's name (a new name when none is called so). The reader adds the paper to
+    a list it is not in, and takes it out of one it is in.
+    """
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, paper_title: str, lists: list[tuple[str, int]], containing: list[str]):
+        super().__init__()
+        self.paper_title = paper_title
+        self.lists = lists
+        self.containing = {name.casefold() for name in containing}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Label(f"Lists for “{clean_text(self.paper_title)}”", markup=False, classes="title")
+            yield Input(placeholder="type to narrow, or to name a new list", id="list-query")
+            yield OptionList(id="list-options")
+            yield Label("Enter adds to the list, or takes out (✓) · Esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.show_options("")
+
+    @on(Input.Changed, "#list-query")
+    def narrow(self, event: Input.Changed) -> None:
+        self.show_options(event.value)
+
+    def show_options(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        names = [name for name, _ in self.lists]
+        counts = dict(self.lists)
+        wanted = clean_text(query)
+        if wanted:
+            found = process.extract(wanted, names, scorer=fuzz.WRatio, limit=None, score_cutoff=MATCH_CUTOFF)
+            names = [name for name, _, _ in found]
+        for name in names:
+            mark = IN_LIST if name.casefold() in self.containing else NOT_IN_LIST
+            options.add_option(Option(Content(f"{mark} {name}  ({counts[name]})"), id=name))
+        if wanted and wanted.casefold() not in {name.casefold() for name, _ in self.lists}:
+            options.add_option(Option(Content(f"+ new list “{wanted}”"), id=wanted))
+        options.highlighted = 0 if options.option_count else None
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+
+    @on(Input.Submitted, "#list-query")
+    def pick_highlighted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#list-options")
+    def pick(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
