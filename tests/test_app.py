@@ -565,3 +565,21 @@ async def test_unstarring_can_be_undone_keeping_the_star_time(app, sample_store)
         await pilot.press("u")
         await settle(pilot)
         assert app.shelf.ids.tolist() == order
+
+
+async def test_a_list_view_and_unread_only_are_remembered(sample_store, settings_file):
+    lists.create_list(sample_store, "this week")
+    lists.add_to_list(sample_store, "this week", [1, 2])
+    app = PapershelfApp(sample_store, settings_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.reader.show_list("this week")
+        await pilot.press("U", "q")
+    again = PapershelfApp(sample_store, settings_file)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert (again.shelf.view, again.shelf.list_name, again.shelf.unread_only) == ("list", "this week", True)
+        lists.delete_list(sample_store, "this week")  # as another copy of the app would
+        again.reader.reread(None)
+        await settle(pilot)
+        assert again.shelf.view == "all" and not again.reader.query_one("#list", Tab).display
