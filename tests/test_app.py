@@ -578,7 +578,8 @@ async def test_a_list_view_and_unread_only_are_remembered(sample_store, settings
     again = PapershelfApp(sample_store, settings_file)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert (again.shelf.view, again.shelf.list_name, again.shelf.unread_only) == ("list", "this week", True)
+        shelf = again.shelf
+        assert (shelf.view, shelf.list_name, shelf.unread_only) == ("list", "this week", True)
         lists.delete_list(sample_store, "this week")  # as another copy of the app would
         again.reader.reread(None)
         await settle(pilot)

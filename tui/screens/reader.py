@@ -140,8 +140,9 @@ class ReaderScreen(KeepingScreen):
 
     def show_view(self, view: str, list_name: str | None = None) -> None:
         """Show all papers, the starred ones, or the list called `list_name`."""
+        shelf = self.shelf
         list_name = list_name if view == "list" else None
-        if (view, list_name) != (self.shelf.view, self.shelf.list_name if view == "list" else None):
+        if (view, list_name) != (shelf.view, shelf.list_name if shelf.view == "list" else None):
             self.shelf.view, self.shelf.list_name = view, list_name
             self.shelf.reload()
             self.paper_list.cursor = 0
