@@ -65,9 +65,10 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False  # Tab cycles filter, list, detail; a/r switch views
-        self.paper_list.shelf_changed(keep_paper=self._selected_at_start)
+        # A watch, not a message: the detail changes in the same screen update as the list's cursor.
+        self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
+        self.refresh_shelf(keep_paper=self._selected_at_start)
         self.paper_list.focus()
-        self.update_counts()
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.notice_outside_changes)
         self.load_index()
 
@@ -84,16 +85,14 @@ class ReaderScreen(Screen):
 
     # The list and the detail ----------------------------------------------------------------------
 
-    @on(PaperList.Highlighted)
-    def show_paper(self, event: PaperList.Highlighted) -> None:
-        paper = self.shelf.paper(self.paper_list.cursor) if event.paper_id is not None else None
-        self.query_one(PaperDetail).show(paper)
+    def show_paper(self) -> None:
+        self.query_one(PaperDetail).show(self.shelf.paper(self.paper_list.cursor))
 
     def refresh_shelf(self, keep_paper: int | None = None) -> None:
         """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else in place."""
         self.paper_list.shelf_changed(keep_paper=keep_paper)
         self.update_counts()
-        self.show_paper(PaperList.Highlighted(self.paper_list, self.paper_list.paper_id))
+        self.show_paper()
 
     def update_counts(self) -> None:
         shelf = self.shelf

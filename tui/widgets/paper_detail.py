@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import RichLog
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from loaders.models import Paper
 from loaders.text import strip_controls
@@ -26,34 +30,78 @@ def metadata_line(paper: Paper) -> str:
     return " · ".join(parts)
 
 
-class PaperDetail(RichLog, can_focus=True):
+class PaperDetail(ScrollView, can_focus=True):
     """The current paper in full; scrolls on its own, follows the list's cursor.
 
-    A log-like line view rather than a Static: showing another paper redraws this pane only,
-    without a layout pass over the screen.
+    The paper is wrapped to the pane once, into lines drawn as they scroll into view. Showing
+    another paper redraws this pane and its scrollbar only, without a layout pass over the screen.
     """
 
+    DEFAULT_CSS = """
+    PaperDetail {
+        background: $surface;
+        color: $foreground;
+        overflow-y: scroll;
+        &:focus {
+            background-tint: $foreground 5%;
+        }
+    }
+    """
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
     ]
 
     def __init__(self, *, id: str | None = None):
-        super().__init__(id=id, wrap=True, markup=False, highlight=False, auto_scroll=False, min_width=1)
+        super().__init__(id=id)
         self.shown = Text()
+        self.lines: list[Strip] = []
+        self._style: Style | None = None
 
     def show(self, paper: Paper | None) -> None:
-        self.shown = self.render_paper(paper)
-        self._write_shown()
+        shown = self.render_paper(paper)
+        if shown != self.shown or not self.lines:
+            self.shown = shown
+            self._wrap_shown()
         self.scroll_home(animate=False, immediate=True)
 
     def on_resize(self) -> None:
-        self._write_shown()
+        self._wrap_shown()
 
-    def _write_shown(self) -> None:
-        """Wrap the paper to the pane's width; a log wraps once, so a new width means a rewrite."""
-        self.clear()
-        self.write(self.shown, width=self.scrollable_content_region.width or None, scroll_end=False)
+    def _wrap_shown(self) -> None:
+        """Wrap the paper to the pane's width (known once the pane has a size)."""
+        width = self.scrollable_content_region.width
+        if not width:
+            return
+        console = self.app.console
+        segments = console.render(self.shown, console.options.update_width(width))
+        self.lines = Strip.from_lines(list(Segment.split_lines(segments)))
+        widest = max((line.cell_length for line in self.lines), default=0)
+        size = Size(widest, len(self.lines))
+        if size != self.virtual_size:
+            # Setting `virtual_size` would lay out the whole screen; only this pane's scrollbar
+            # depends on it, and it is always shown.
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style = None  # read once per render rather than once per line: `rich_style` is slow
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        if self._style is None:
+            self._style = self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if not 0 <= scroll_y + y < len(self.lines):
+            return Strip.blank(width, self._style)
+        line = self.lines[scroll_y + y].crop_extend(scroll_x, scroll_x + width, self._style)
+        return line.apply_style(self._style)
 
     def render_paper(self, paper: Paper | None) -> Text:
         if paper is None:

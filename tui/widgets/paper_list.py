@@ -11,8 +11,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -48,19 +47,12 @@ class PaperList(ScrollView, can_focus=True):
 
     # No repaint of the whole list on a move: `watch_cursor` refreshes the two lines or scrolls.
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
-
-    class Highlighted(Message):
-        """The cursor moved to another paper (or to none: an empty list)."""
-
-        def __init__(self, paper_list: PaperList, paper_id: int | None):
-            super().__init__()
-            self.paper_list = paper_list
-            self.paper_id = paper_id
+    highlighted: var[int | None] = var(None, init=False)
+    """The id of the paper under the cursor (None: an empty list)."""
 
     def __init__(self, shelf: Shelf, *, id: str | None = None):
         super().__init__(id=id)
         self.shelf = shelf
-        self._highlighted: int | None = -1
         self._styles: LineStyles | None = None
 
     def on_mount(self) -> None:
@@ -91,10 +83,7 @@ class PaperList(ScrollView, can_focus=True):
         else:
             self.refresh_line(previous)
             self.refresh_line(cursor)
-        paper_id = self.paper_id
-        if paper_id != self._highlighted:
-            self._highlighted = paper_id
-            self.post_message(self.Highlighted(self, paper_id))
+        self.highlighted = self.paper_id
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)
