@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Tab, Tabs
-from textual.worker import get_current_worker
+from textual.widgets import Footer, Label, Tab, Tabs
 
 from loaders.browse import SORT_LABELS, Browser
 from loaders.export import markdown_escape
@@ -16,6 +15,7 @@ from loaders.store import Store
 from tui.clipboard import copy_text, over_ssh
 from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
 from tui.shelf import Filtered, Shelf
+from tui.widgets.count_tab import CountTab
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
@@ -52,7 +52,7 @@ class ReaderScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
             yield Tabs(
-                *(Tab(label, id=view) for view, label in VIEW_LABELS.items()),
+                *(CountTab(label, id=view) for view, label in VIEW_LABELS.items()),
                 active=self.shelf.view,
                 id="views",
             )
@@ -65,8 +65,10 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False  # Tab cycles filter, list, detail; a/r switch views
-        # A watch, not a message: the detail changes in the same screen update as the list's cursor.
+        # Watches, not messages: the detail and the list change in the same screen update as the
+        # list's cursor or the filter's text.
         self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
+        self.watch(self.filter_input, "value", self.run_filter, init=False)
         self.refresh_shelf(keep_paper=self._selected_at_start)
         self.paper_list.focus()
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.notice_outside_changes)
@@ -138,8 +140,7 @@ class ReaderScreen(Screen):
             self.shelf.query = ""
             self.shelf.reload()
             self.query_one(Tabs).active = "all"
-            with self.filter_input.prevent(Input.Changed):
-                self.filter_input.value = ""
+            self.filter_input.value = ""
         self.refresh_shelf(keep_paper=paper_id)
         self.paper_list.focus()
 
@@ -153,15 +154,11 @@ class ReaderScreen(Screen):
     def leave_filter(self) -> None:
         self.set_focus(self.paper_list)
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.run_filter(event.value)
-
-    @work(thread=True, exclusive=True, group="filter")
     def run_filter(self, query: str) -> None:
-        result = self.shelf.filtered(query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_filtered, result)
+        # On the UI thread, so that the list is redrawn in the same screen update as the keystroke:
+        # with the index read, a keystroke's search takes milliseconds (its terms' scores are
+        # cached), and a worker thread only competed with the redraw for the GIL.
+        self.show_filtered(self.shelf.filtered(query))
 
     def show_filtered(self, result: Filtered) -> None:
         if result.query != self.filter_input.value:
@@ -228,8 +225,11 @@ class ReaderScreen(Screen):
                 self.run_filter(self.filter_input.value)
             self.refresh_shelf()
         else:
+            # The shown ids are the same: redraw the paper's line, the counts and the detail only.
             self.shelf.starred_count += -1 if paper.starred else 1
-            self.refresh_shelf(keep_paper=paper.id)
+            self.paper_list.refresh_line(self.paper_list.cursor)
+            self.update_counts()
+            self.show_paper()
 
     def action_copy_link(self) -> None:
         if paper := self.current_paper():

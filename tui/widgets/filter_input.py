@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -14,6 +16,10 @@ class FilterInput(Input):
         Binding("escape", "clear_and_leave", "Clear filter"),
         Binding("enter", "leave", "Keep filter"),
     ]
+
+    # The input scrolls its text sideways by its virtual width, which follows the text; the default
+    # asks for a layout of the whole screen at every keystroke, though no other widget depends on it.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     class Left(Message):
         """The user is done with the filter; the list should take the focus back."""

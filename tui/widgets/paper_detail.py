@@ -12,6 +12,7 @@ from textual.strip import Strip
 
 from loaders.models import Paper
 from loaders.text import strip_controls
+from tui.widgets.scrolling import set_virtual_size
 
 
 def metadata_line(paper: Paper) -> str:
@@ -34,7 +35,8 @@ class PaperDetail(ScrollView, can_focus=True):
     """The current paper in full; scrolls on its own, follows the list's cursor.
 
     The paper is wrapped to the pane once, into lines drawn as they scroll into view. Showing
-    another paper redraws this pane and its scrollbar only, without a layout pass over the screen.
+    another paper redraws this pane and its scrollbar only, without a layout pass over the screen
+    (its scrollbar is always shown).
     """
 
     DEFAULT_CSS = """
@@ -77,13 +79,7 @@ class PaperDetail(ScrollView, can_focus=True):
         segments = console.render(self.shown, console.options.update_width(width))
         self.lines = Strip.from_lines(list(Segment.split_lines(segments)))
         widest = max((line.cell_length for line in self.lines), default=0)
-        size = Size(widest, len(self.lines))
-        if size != self.virtual_size:
-            # Setting `virtual_size` would lay out the whole screen; only this pane's scrollbar
-            # depends on it, and it is always shown.
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
-        self.refresh()
+        set_virtual_size(self, Size(widest, len(self.lines)))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

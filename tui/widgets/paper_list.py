@@ -19,6 +19,7 @@ from loaders.browse import ListRow
 from loaders.text import strip_controls
 from tui.fuzzy import title_spans
 from tui.shelf import Shelf
+from tui.widgets.scrolling import set_virtual_size
 
 STAR = "★"
 DATE_WIDTH = 13
@@ -60,10 +61,9 @@ class PaperList(ScrollView, can_focus=True):
 
     def shelf_changed(self, keep_paper: int | None = None) -> None:
         """The shelf's ids changed: resize, keep the cursor on `keep_paper` when it is still shown."""
-        self.virtual_size = Size(self.size.width, len(self.shelf))
+        set_virtual_size(self, Size(self.size.width, len(self.shelf)))
         position = self.shelf.position_of(keep_paper)
         self.move_to(position if position is not None else min(self.cursor, len(self.shelf) - 1))
-        self.refresh()
 
     @property
     def paper_id(self) -> int | None:
