@@ -18,7 +18,7 @@ from conftest import SAMPLE, write
 from loaders.load import load_file, load_sample
 from loaders.migrations import migrations
 from loaders.reading import InputError
-from loaders.store import Store
+from loaders.store import LAST_MIGRATION, Store
 
 PAGE = (
     "new\n\nSubscribe\n\nDaily Papers\n\nJun 18\n\n"
@@ -174,6 +174,10 @@ def test_a_reader_never_sees_half_a_load_and_a_writer_waits(sample_store, tmp_pa
     assert other.paper_count() == 336
     assert [p.id for p in other.papers(starred_only=True)] == [3]
     other.close()
+
+
+def test_last_migration_is_the_one_a_store_checks_for():
+    assert migrations._migrations[-1].name == LAST_MIGRATION
 
 
 def test_migrations_apply_on_a_blank_file_and_are_recorded(db_path):
