@@ -8,13 +8,8 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from loaders.export import export
 from loaders.store import Store
 from loaders.text import strip_controls
-from tui.commands import PapershelfCommands
-from tui.fuzzy import title_spans
-from tui.screens.help import HelpScreen
-from tui.screens.path_prompt import PathPrompt
 from tui.screens.reader import ReaderScreen
 from tui.settings import Settings, settings_path
 from tui.shelf import Shelf
@@ -23,12 +18,20 @@ EXPORT_FORMATS = {".md": "markdown", ".bib": "bibtex", ".json": "json", ".jsonl"
 DEFAULT_EXPORT = "~/papershelf-starred.md"
 
 
+def _commands():
+    # Imported when the palette first opens, as help and export are when first used: the first
+    # screen does not wait for them.
+    from tui.commands import PapershelfCommands
+
+    return PapershelfCommands
+
+
 class PapershelfApp(App[None]):
     """Skim papers, filter as you type, star what to read."""
 
     CSS_PATH = "app.tcss"
     TITLE = "papershelf"
-    COMMANDS = App.COMMANDS | {PapershelfCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
@@ -62,6 +65,8 @@ class PapershelfApp(App[None]):
         self.exit()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -75,6 +80,8 @@ class PapershelfApp(App[None]):
 
     def papers_titled(self, query: str, limit: int) -> list[tuple[int, str, float]]:
         """Papers whose title matches `query`, best first, with a palette score (0–1)."""
+        from tui.fuzzy import title_spans
+
         index = self.shelf.index
         if index is None or not query.strip():
             return []
@@ -90,12 +97,16 @@ class PapershelfApp(App[None]):
         self.reader.jump_to(paper_id)
 
     def ask_export(self) -> None:
+        from tui.screens.path_prompt import PathPrompt
+
         self.push_screen(
             PathPrompt("Export the starred papers to (.md, .bib, .json, .jsonl, .csv):", DEFAULT_EXPORT),
             self.export_starred,
         )
 
     def export_starred(self, answer: str | None) -> None:
+        from loaders.export import export
+
         if not answer:
             return
         path = Path(answer).expanduser()
@@ -110,6 +121,8 @@ class PapershelfApp(App[None]):
         self.notify(f"Exported {count} starred papers to {path} ({format_})", markup=False)
 
     def ask_load(self) -> None:
+        from tui.screens.path_prompt import PathPrompt
+
         self.push_screen(PathPrompt("Load a copied papers page, or a folder of them:"), self.load_path)
 
     def load_path(self, answer: str | None) -> None:

@@ -5,14 +5,19 @@ No Textual here: widgets ask the shelf for the row at a position and for the pap
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from loaders.browse import SORTS, Browser, ListRow
 from loaders.models import Paper
 from loaders.store import Store
-from tui.paper_index import PaperIndex
+
+if TYPE_CHECKING:  # numpy comes with the index, after the first screen
+    import numpy as np
+
+    from tui.paper_index import PaperIndex
 
 VIEWS = ("all", "starred")
 ROW_WINDOW = 200
@@ -26,7 +31,7 @@ class Filtered:
     query: str
     view: str
     sort: str
-    ids: np.ndarray
+    ids: Sequence[int]
 
 
 class Shelf:
@@ -39,12 +44,12 @@ class Shelf:
         self.sort = sort if sort in SORTS else "listing"
         self.query = ""
         self.index: PaperIndex | None = None
-        self.base = np.zeros(0, dtype=np.int64)
+        self.base: Sequence[int] = range(0)
         self.ids = self.base
         self.starred_count = 0
         self.paper_count = 0
         self._rows: dict[int, ListRow] = {}
-        self._view_masks: tuple[PaperIndex, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._view_masks: tuple[PaperIndex, Sequence[int], np.ndarray, np.ndarray] | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -99,7 +104,13 @@ class Shelf:
     def position_of(self, paper_id: int | None) -> int | None:
         if paper_id is None:
             return None
-        found = np.flatnonzero(self.ids == paper_id)
+        ids = self.ids
+        if isinstance(ids, range | array):
+            try:
+                return ids.index(paper_id)
+            except ValueError:
+                return None
+        found = (ids == paper_id).nonzero()[0]  # a numpy array: a filter's result
         return int(found[0]) if len(found) else None
 
     def filtered(self, query: str) -> Filtered:
@@ -119,11 +130,13 @@ class Shelf:
         self.ids = result.ids if result.query.strip() and self.index is not None else self.base
         return True
 
-    def _view_mask(self, index: PaperIndex, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _view_mask(self, index: PaperIndex, base: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         cached = self._view_masks
         if cached is not None and cached[0] is index and cached[1] is base:
             return cached[2], cached[3]
-        docs, positions = index.docs_of(base)
+        import numpy as np
+
+        docs, positions = index.docs_of(np.asarray(base, dtype=np.int64))
         within = np.zeros(index.fuzzy.size, dtype=bool)
         within[docs] = True
         rank = np.full(index.fuzzy.size, len(base), dtype=np.int64)

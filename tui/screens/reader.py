@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,15 +12,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Tab, Tabs
 
 from loaders.browse import SORT_LABELS, Browser
-from loaders.export import markdown_escape
 from loaders.store import Store
 from tui.clipboard import copy_text, over_ssh
-from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
 from tui.shelf import Filtered, Shelf
 from tui.widgets.count_tab import CountTab
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
+
+if TYPE_CHECKING:
+    from tui.paper_index import PaperIndex
 
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
@@ -72,7 +75,8 @@ class ReaderScreen(Screen):
         self.refresh_shelf(keep_paper=self._selected_at_start)
         self.paper_list.focus()
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.notice_outside_changes)
-        self.load_index()
+        # After the first screen: reading the index (and importing numpy for it) would delay it.
+        self.call_after_refresh(self.load_index)
 
     @property
     def paper_list(self) -> PaperList:
@@ -175,6 +179,8 @@ class ReaderScreen(Screen):
 
     @work(thread=True, exclusive=True, group="index")
     def load_index(self) -> None:
+        from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
+
         with Store(self.store.path) as store:
             browser = Browser(store)
             path = cache_path(self.store.path)
@@ -236,6 +242,8 @@ class ReaderScreen(Screen):
             self.copy(paper.link)
 
     def action_copy_markdown(self) -> None:
+        from loaders.export import markdown_escape
+
         if paper := self.current_paper():
             self.copy(f"[{markdown_escape(paper.title)}]({paper.link})")
 

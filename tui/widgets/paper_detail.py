@@ -58,26 +58,29 @@ class PaperDetail(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.shown = Text()
         self.lines: list[Strip] = []
+        self._wrapped_width = 0
         self._style: Style | None = None
 
     def show(self, paper: Paper | None) -> None:
         shown = self.render_paper(paper)
-        if shown != self.shown or not self.lines:
+        if shown != self.shown:
             self.shown = shown
-            self._wrap_shown()
+            self._wrapped_width = 0
+        self._wrap()
         self.scroll_home(animate=False, immediate=True)
 
     def on_resize(self) -> None:
-        self._wrap_shown()
+        self._wrap()
 
-    def _wrap_shown(self) -> None:
-        """Wrap the paper to the pane's width (known once the pane has a size)."""
+    def _wrap(self) -> None:
+        """Wrap the paper to the pane's width, unless it is wrapped to it already."""
         width = self.scrollable_content_region.width
-        if not width:
+        if not width or width == self._wrapped_width:
             return
         console = self.app.console
         segments = console.render(self.shown, console.options.update_width(width))
         self.lines = Strip.from_lines(list(Segment.split_lines(segments)))
+        self._wrapped_width = width
         widest = max((line.cell_length for line in self.lines), default=0)
         set_virtual_size(self, Size(widest, len(self.lines)))
 
@@ -87,6 +90,7 @@ class PaperDetail(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._style = None  # read once per render rather than once per line: `rich_style` is slow
+        self._wrap()  # the first render comes before the first Resize: the paper shows in it
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:

@@ -17,7 +17,6 @@ from textual.strip import Strip
 
 from loaders.browse import ListRow
 from loaders.text import strip_controls
-from tui.fuzzy import title_spans
 from tui.shelf import Shelf
 from tui.widgets.scrolling import set_virtual_size
 
@@ -155,7 +154,11 @@ class PaperList(ScrollView, can_focus=True):
             details += " " + _fit(organization, ORGANIZATION_WIDTH - 1)
         title_width = max(8, width - 2 - cell_len(details))
         title = strip_controls(row.title)
-        spans = title_spans(self.shelf.query, title) if self.shelf.query else []
+        spans = []
+        if self.shelf.query:
+            from tui.fuzzy import title_spans  # with the index, after the first screen
+
+            spans = title_spans(self.shelf.query, title)
         title, padding = _truncate(title, title_width)
         base = styles.base + styles.cursor if cursor else styles.base
 
