@@ -100,8 +100,13 @@ class PaperDetail(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not 0 <= scroll_y + y < len(self.lines):
             return Strip.blank(width, self._style)
-        line = self.lines[scroll_y + y].crop_extend(scroll_x, scroll_x + width, self._style)
-        return line.apply_style(self._style)
+        line = self.lines[scroll_y + y]
+        if scroll_x or line.cell_length > width:
+            return line.crop_extend(scroll_x, scroll_x + width, self._style).apply_style(self._style)
+        # What the two calls above make, in one Strip rather than three.
+        segments = [*line, Segment(" " * (width - line.cell_length), self._style)]
+        segments = [segment for segment in segments if segment.text]
+        return Strip(Segment.apply_style(segments, self._style), width)
 
     def render_paper(self, paper: Paper | None) -> Text:
         if paper is None:
