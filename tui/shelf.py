@@ -136,7 +136,11 @@ class Shelf:
             return cached[2], cached[3]
         import numpy as np
 
-        docs, positions = index.docs_of(np.asarray(base, dtype=np.int64))
+        if isinstance(base, range):
+            ids = np.arange(base.start, base.stop, base.step, dtype=np.int64)
+        else:
+            ids = np.asarray(base, dtype=np.int64)
+        docs, positions = index.docs_of(ids)
         within = np.zeros(index.fuzzy.size, dtype=bool)
         within[docs] = True
         rank = np.full(index.fuzzy.size, len(base), dtype=np.int64)

@@ -189,6 +189,7 @@ class ReaderScreen(Screen):
                 index = PaperIndex.build(browser)
                 save_cached(path, index)
         self.app.call_from_thread(self.index_ready, index)
+        index.fuzzy.warm()
 
     def index_ready(self, index: PaperIndex) -> None:
         self.shelf.index = index
