@@ -142,7 +142,13 @@ class FieldIndex:
     def assign(self, scores: np.ndarray, first: int, last: int, weight: float) -> None:
         """Raise the score of every document holding a word in [first, last) to at least weight."""
         docs = self.docs[self.offsets[first] : self.offsets[last]]
-        if len(docs):
+        if len(docs) > len(scores) // 8:
+            # A short prefix's postings (a million for one letter): marking the documents and
+            # raising them in one pass is several times faster than gathering and scattering.
+            hit = np.zeros(len(scores), dtype=bool)
+            hit[docs] = True
+            np.maximum(scores, weight, out=scores, where=hit)
+        elif len(docs):
             scores[docs] = np.maximum(scores[docs], weight)
 
 
