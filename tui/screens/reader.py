@@ -123,8 +123,8 @@ class ReaderScreen(Screen):
             self.shelf.view = view
             self.shelf.reload()
             self.paper_list.cursor = 0
-            self.run_filter(self.filter_input.value)
             self.refresh_shelf()
+            self.run_filter(self.filter_input.value)
             self.app.remember(view=view)
 
     def action_show_view(self, view: str) -> None:
@@ -134,8 +134,8 @@ class ReaderScreen(Screen):
         selected = self.paper_list.paper_id
         self.shelf.sort = sort
         self.shelf.reload()
-        self.run_filter(self.filter_input.value)
         self.refresh_shelf(keep_paper=selected)
+        self.run_filter(self.filter_input.value)
         self.app.remember(sort=sort)
 
     def jump_to(self, paper_id: int) -> None:
@@ -162,7 +162,8 @@ class ReaderScreen(Screen):
     def run_filter(self, query: str) -> None:
         # On the UI thread, so that the list is redrawn in the same screen update as the keystroke:
         # with the index read, a keystroke's search takes milliseconds (its terms' scores are
-        # cached), and a worker thread only competed with the redraw for the GIL.
+        # cached), and a worker thread only competed with the redraw for the GIL. Callers run it
+        # last, as its result used to arrive last from the worker.
         self.show_filtered(self.shelf.filtered(query))
 
     def show_filtered(self, result: Filtered) -> None:
@@ -210,9 +211,9 @@ class ReaderScreen(Screen):
         self._data_version = version
         selected = self.paper_list.paper_id
         self.shelf.reload()
+        self.refresh_shelf(keep_paper=selected)
         if self.filter_input.value.strip():
             self.run_filter(self.filter_input.value)
-        self.refresh_shelf(keep_paper=selected)
         index = self.shelf.index
         if index is not None and index.signature != self.shelf.browser.signature():
             self.load_index()
@@ -232,9 +233,9 @@ class ReaderScreen(Screen):
         self.shelf.set_starred(paper.id, not paper.starred)
         if self.shelf.view == "starred":
             self.shelf.reload()
+            self.refresh_shelf()
             if self.filter_input.value.strip():
                 self.run_filter(self.filter_input.value)
-            self.refresh_shelf()
         else:
             # The shown ids are the same: redraw the paper's line, the counts and the detail only.
             self.shelf.starred_count += -1 if paper.starred else 1
