@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Label, Tab, Tabs
 
 from loaders.browse import SORT_LABELS, Browser
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
+PREPARE_AFTER = 0.05
 VIEW_LABELS = {"all": "All", "starred": "Starred"}
 
 
@@ -52,6 +54,7 @@ class ReaderScreen(Screen):
         self.shelf = shelf
         self._selected_at_start = selected
         self._data_version = store.data_version()
+        self._prepare_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
@@ -94,6 +97,19 @@ class ReaderScreen(Screen):
 
     def show_paper(self) -> None:
         self.query_one(PaperDetail).show(self.shelf.paper(self.paper_list.cursor))
+        # A timer rather than `call_after_refresh`, which would let the screen update before the
+        # other widgets this move changed; and none while the cursor keeps moving.
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(PREPARE_AFTER, self.prepare_neighbours)
+
+    def prepare_neighbours(self) -> None:
+        """Once the paper is on screen, wrap the papers above and below it: the next move shows
+        one of them without wrapping it first."""
+        cursor = self.paper_list.cursor
+        for position in (cursor + 1, cursor - 1):
+            if paper := self.shelf.paper(position):
+                self.query_one(PaperDetail).prepare(paper)
 
     def refresh_shelf(self, keep_paper: int | None = None) -> None:
         """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else in place."""

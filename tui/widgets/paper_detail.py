@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -13,6 +15,8 @@ from textual.strip import Strip
 from loaders.models import Paper
 from loaders.text import strip_controls
 from tui.widgets.scrolling import set_virtual_size
+
+WRAPPED_KEPT = 8
 
 
 def metadata_line(paper: Paper) -> str:
@@ -59,6 +63,7 @@ class PaperDetail(ScrollView, can_focus=True):
         self.shown = Text()
         self.lines: list[Strip] = []
         self._wrapped_width = 0
+        self._wrapped: OrderedDict[tuple, list[Strip]] = OrderedDict()
         self._style: Style | None = None
 
     def show(self, paper: Paper | None) -> None:
@@ -69,6 +74,11 @@ class PaperDetail(ScrollView, can_focus=True):
         self._wrap()
         self.scroll_home(animate=False, immediate=True)
 
+    def prepare(self, paper: Paper) -> None:
+        """Wrap `paper` ahead of time (a few milliseconds), so that showing it next does not."""
+        if width := self.scrollable_content_region.width:
+            self._wrapped_lines(self.render_paper(paper), width)
+
     def on_resize(self) -> None:
         self._wrap()
 
@@ -77,12 +87,23 @@ class PaperDetail(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not width or width == self._wrapped_width:
             return
-        console = self.app.console
-        segments = console.render(self.shown, console.options.update_width(width))
-        self.lines = Strip.from_lines(list(Segment.split_lines(segments)))
+        self.lines = self._wrapped_lines(self.shown, width)
         self._wrapped_width = width
         widest = max((line.cell_length for line in self.lines), default=0)
         set_virtual_size(self, Size(widest, len(self.lines)))
+
+    def _wrapped_lines(self, text: Text, width: int) -> list[Strip]:
+        key = (text.plain, tuple(text.spans), width)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            console = self.app.console
+            segments = console.render(text, console.options.update_width(width))
+            lines = self._wrapped[key] = Strip.from_lines(list(Segment.split_lines(segments)))
+            if len(self._wrapped) > WRAPPED_KEPT:
+                self._wrapped.popitem(last=False)
+        else:
+            self._wrapped.move_to_end(key)
+        return lines
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
