@@ -6,10 +6,9 @@ the few rows on screen when it draws them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from loaders.store import Store
 
@@ -43,17 +42,27 @@ class Browser:
         self.store = store
         self.conn = store.conn
 
-    def paper_ids(self, sort: str) -> np.ndarray:
-        """Every paper id in the order of `sort` (a key of SORTS)."""
+    def paper_ids(self, sort: str) -> Sequence[int]:
+        """Every paper id in the order of `sort` (a key of SORTS): a range or an array('q')."""
+        if sort == "listing":
+            count, first, last = self.conn.execute(
+                "SELECT (SELECT count(*) FROM papers), (SELECT min(id) FROM papers),"
+                " (SELECT max(id) FROM papers)"
+            ).fetchone()
+            if not count:
+                return range(0)
+            if count == last - first + 1:
+                # No gaps: the ids are known without reading them (a scan of the whole table).
+                return range(first, last + 1)
         rows = self.conn.execute(f"SELECT id FROM papers ORDER BY {SORTS[sort]}").fetchall()
         return _id_array(rows)
 
-    def starred_ids(self) -> np.ndarray:
+    def starred_ids(self) -> array:
         """The starred papers' ids, newest star first."""
         rows = self.conn.execute("SELECT paper_id FROM stars ORDER BY starred_at DESC, rowid DESC").fetchall()
         return _id_array(rows)
 
-    def read_ids(self) -> np.ndarray:
+    def read_ids(self) -> array:
         """The ids of the papers marked read, sorted."""
         return _id_array(self.conn.execute("SELECT paper_id FROM reads ORDER BY paper_id").fetchall())
 
@@ -85,5 +94,6 @@ class Browser:
         return count, last_id, updated
 
 
-def _id_array(rows: list[tuple[int]]) -> np.ndarray:
-    return np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+def _id_array(rows: list[tuple[int]]) -> array:
+    # Not numpy: the reader's first screen does not wait for numpy to be imported.
+    return array("q", (row[0] for row in rows))

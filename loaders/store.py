@@ -12,15 +12,20 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from loaders import search_index
-from loaders.migrations import migrations
 from loaders.models import MERGED_FIELDS, ROW_FIELDS, Paper, paper_from_fields, paper_from_row, paper_row
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 BUSY_TIMEOUT_MS = 15_000
+# The last of loaders.migrations: a store that has it needs none, and is opened without importing
+# sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
+LAST_MIGRATION = "003_paper_details"
 LOOKUP_CHUNK = 500
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
 _ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "added_at", "updated_at"))
@@ -45,14 +50,33 @@ class Store:
         self.conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
-        self.db = Database(self.conn, execute_plugins=False)
         self._deferred: search_index.DeferredIndexing | None = None
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA foreign_keys = ON")
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.conn.execute("PRAGMA journal_mode = wal")
-        with self.write():
-            migrations.apply(self.db)
+        if not self._migrated():
+            from loaders.migrations import migrations
+
+            with self.write():
+                migrations.apply(self.db)
+
+    @cached_property
+    def db(self) -> Database:
+        """The store as a sqlite-utils Database, on the same connection."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
+
+    def _migrated(self) -> bool:
+        try:
+            row = self.conn.execute(
+                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'papershelf' AND name = ?",
+                [LAST_MIGRATION],
+            ).fetchone()
+        except sqlite3.OperationalError:  # no migration table yet: a new file
+            return False
+        return row is not None
 
     def close(self) -> None:
         self.conn.close()

@@ -15,10 +15,11 @@ from sqlite_utils import Database
 
 from benchmarks.generate import write_shape
 from conftest import SAMPLE, write
+from loaders.browse import Browser
 from loaders.load import load_file, load_sample
 from loaders.migrations import migrations
 from loaders.reading import InputError
-from loaders.store import Store
+from loaders.store import LAST_MIGRATION, Store
 
 PAGE = (
     "new\n\nSubscribe\n\nDaily Papers\n\nJun 18\n\n"
@@ -44,6 +45,15 @@ def test_sample_gives_334_papers_with_sources(sample_store):
     shared = [p for p in papers if len(p.sources) > 1]
     assert shared and all(source.startswith("sample/") for p in shared for source in p.sources)
     fts_ok(sample_store)
+
+
+def test_listing_order_with_and_without_gaps_in_the_ids(sample_store):
+    browser = Browser(sample_store)
+    assert list(browser.paper_ids("listing")) == list(range(1, 335))
+    with sample_store.write():
+        sample_store.conn.execute("DELETE FROM paper_sources WHERE paper_id = 5")
+        sample_store.conn.execute("DELETE FROM papers WHERE id = 5")
+    assert list(browser.paper_ids("listing")) == [*range(1, 5), *range(6, 335)]
 
 
 def test_reloading_changes_nothing(sample_store):
@@ -174,6 +184,10 @@ def test_a_reader_never_sees_half_a_load_and_a_writer_waits(sample_store, tmp_pa
     assert other.paper_count() == 336
     assert [p.id for p in other.papers(starred_only=True)] == [3]
     other.close()
+
+
+def test_last_migration_is_the_one_a_store_checks_for():
+    assert migrations._migrations[-1].name == LAST_MIGRATION
 
 
 def test_migrations_apply_on_a_blank_file_and_are_recorded(db_path):

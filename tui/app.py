@@ -14,12 +14,8 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from loaders import lists, userdata
-from loaders.export import export
 from loaders.store import Store
 from loaders.text import clean_text, plural, strip_controls
-from tui.commands import PapershelfCommands
-from tui.fuzzy import title_spans
-from tui.screens.help import HelpScreen
 from tui.screens.prompt import Prompt
 from tui.screens.reader import ReaderScreen
 from tui.settings import Settings, settings_path
@@ -28,12 +24,20 @@ from tui.shelf import Shelf
 EXPORT_FORMATS = {".md": "markdown", ".bib": "bibtex", ".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
 
 
+def _commands():
+    # Imported when the palette first opens, as help and export are when first used: the first
+    # screen does not wait for them.
+    from tui.commands import PapershelfCommands
+
+    return PapershelfCommands
+
+
 class PapershelfApp(App[None]):
     """Skim papers, filter as you type, star what to read."""
 
     CSS_PATH = "app.tcss"
     TITLE = "papershelf"
-    COMMANDS = App.COMMANDS | {PapershelfCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help"),
@@ -70,6 +74,8 @@ class PapershelfApp(App[None]):
         self.exit()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -83,6 +89,8 @@ class PapershelfApp(App[None]):
 
     def papers_titled(self, query: str, limit: int) -> list[tuple[int, str, float]]:
         """Papers whose title matches `query`, best first, with a palette score (0–1)."""
+        from tui.fuzzy import title_spans
+
         index = self.shelf.index
         if index is None or not query.strip():
             return []
@@ -111,6 +119,8 @@ class PapershelfApp(App[None]):
 
     def export_list(self, name: str | None, answer: str) -> None:
         """Write the list called `name` (None: every paper, in the shown sort) to the file `answer`."""
+        from loaders.export import export
+
         path = Path(answer).expanduser()
         format_ = EXPORT_FORMATS.get(path.suffix.lower(), "markdown")
         if name is None:

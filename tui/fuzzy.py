@@ -29,6 +29,7 @@ TYPO_CUTOFF = 75.0
 TYPO_MAX_WORDS = 40
 INFIX_MIN_LENGTH = 3
 CACHED_TERMS = 32
+WARM_PREFIX_LENGTHS = 12
 CHUNK_DOCS = 2048
 
 # Weights of (exact word, prefix, typo at 100% similarity, inside a word), by field.
@@ -111,12 +112,12 @@ class FieldIndex:
         """Ranges of words that begin with the term give or take a typo (`cahce` → `cached`)."""
         if len(term) < TYPO_MIN_LENGTH:
             return []
-        prefixes, ranges = self._prefixes(len(term))
+        prefixes, ranges = self.prefixes(len(term))
         allowed = 1 if len(term) < 8 else 2
         found = process.extract(term, prefixes, scorer=OSA.distance, score_cutoff=allowed, limit=None)
         return [(*ranges[index], 1 - distance / len(term)) for _, distance, index in found if distance]
 
-    def _prefixes(self, length: int) -> tuple[list[str], list[tuple[int, int]]]:
+    def prefixes(self, length: int) -> tuple[list[str], list[tuple[int, int]]]:
         """The distinct `length`-letter beginnings of words, each with its range of words."""
         cached = self._prefix_tables.get(length)
         if cached is None:
@@ -141,7 +142,13 @@ class FieldIndex:
     def assign(self, scores: np.ndarray, first: int, last: int, weight: float) -> None:
         """Raise the score of every document holding a word in [first, last) to at least weight."""
         docs = self.docs[self.offsets[first] : self.offsets[last]]
-        if len(docs):
+        if len(docs) > len(scores) // 8:
+            # A short prefix's postings (a million for one letter): marking the documents and
+            # raising them in one pass is several times faster than gathering and scattering.
+            hit = np.zeros(len(scores), dtype=bool)
+            hit[docs] = True
+            np.maximum(scores, weight, out=scores, where=hit)
+        elif len(docs):
             scores[docs] = np.maximum(scores[docs], weight)
 
 
@@ -257,6 +264,13 @@ class FuzzyIndex:
     @classmethod
     def build(cls, titles: Sequence[str], abstracts: Sequence[str]) -> FuzzyIndex:
         return cls(FieldIndex.build(titles), FieldIndex.build(abstracts), len(titles))
+
+    def warm(self) -> None:
+        """Build ahead the tables that the first terms typed would otherwise build, a few
+        milliseconds per keystroke (the typo prefixes of each length)."""
+        for length in range(TYPO_MIN_LENGTH, WARM_PREFIX_LENGTHS + 1):
+            for field in (self.title, self.abstract):
+                field.prefixes(length)
 
     def search(self, query: str, within: np.ndarray | None = None, rank: np.ndarray | None = None) -> Matches:
         """Documents matching every term of the query, by descending score.

@@ -5,16 +5,20 @@ No Textual here: widgets ask the shelf for the row at a position and for the pap
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from rapidfuzz import fuzz
+from typing import TYPE_CHECKING
 
 from loaders import lists, userdata
 from loaders.browse import SORTS, Browser, ListRow
 from loaders.models import Paper
 from loaders.store import Store
-from tui.paper_index import PaperIndex
+
+if TYPE_CHECKING:  # numpy comes with the index, after the first screen
+    import numpy as np
+
+    from tui.paper_index import PaperIndex
 
 VIEWS = ("all", "starred", "list")
 ROW_WINDOW = 200
@@ -27,8 +31,8 @@ class Filtered:
     """The result of filtering a view: which ids, best first, for which query, out of which base."""
 
     query: str
-    base: np.ndarray
-    ids: np.ndarray
+    base: Sequence[int]
+    ids: Sequence[int]
 
 
 class Shelf:
@@ -56,12 +60,12 @@ class Shelf:
         self.notes: dict[int, str] = {}
         self.list_count = 0
         self.index: PaperIndex | None = None
-        self.base = np.zeros(0, dtype=np.int64)
+        self.base: Sequence[int] = range(0)
         self.ids = self.base
         self.starred_count = 0
         self.paper_count = 0
         self._rows: dict[int, ListRow] = {}
-        self._view_masks: tuple[PaperIndex, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._view_masks: tuple[PaperIndex, Sequence[int], np.ndarray, np.ndarray] | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -81,10 +85,11 @@ class Shelf:
             if self.view == "starred":
                 self.base = starred
             else:
-                self.base = np.array(lists.list_paper_ids(self.store, self.list_name), dtype=np.int64)
+                self.base = array("q", lists.list_paper_ids(self.store, self.list_name))
                 self.list_count = len(self.base)
         if self.unread_only:
-            self.base = self.base[~np.isin(self.base, self.browser.read_ids())]
+            read = set(self.browser.read_ids())
+            self.base = array("q", (paper_id for paper_id in self.base if paper_id not in read))
         self.notes = userdata.notes_by_paper(self.store)
         self._rows.clear()
         self._view_masks = None
@@ -102,11 +107,6 @@ class Shelf:
     @property
     def total(self) -> int:
         return len(self.base)
-
-    @property
-    def ranked_query(self) -> str:
-        """The query whose ranking is shown; empty while the ids are the unfiltered view."""
-        return self.query if self.ids is not self.base else ""
 
     def row(self, position: int) -> ListRow | None:
         """The list row at a position of the shown ids, read from the store with its neighbours."""
@@ -140,20 +140,28 @@ class Shelf:
     def position_of(self, paper_id: int | None) -> int | None:
         if paper_id is None:
             return None
-        found = np.flatnonzero(self.ids == paper_id)
+        ids = self.ids
+        if isinstance(ids, range | array):
+            try:
+                return ids.index(paper_id)
+            except ValueError:
+                return None
+        found = (ids == paper_id).nonzero()[0]  # a numpy array: a filter's result
         return int(found[0]) if len(found) else None
 
     def filtered(self, query: str) -> Filtered:
         """The view narrowed by `query`; safe to call from a worker thread."""
-        base, index, notes = self.base, self.index, self.notes
+        base, index = self.base, self.index
         if not query.strip() or index is None:
             return Filtered(query, base, base)
         within, rank = self._view_mask(index, base)
         matches = index.fuzzy.search(query, within=within, rank=rank)
         ids = index.ids[matches.docs]
-        noted = _notes_matching(query, notes, base)
-        if len(noted):  # the user's own words about a paper rank with the best title matches
-            ids = np.concatenate([noted, ids[~np.isin(ids, noted)]])
+        if noted := _notes_matching(query, self.notes, base):
+            import numpy as np
+
+            # The user's own words about a paper rank with the best title matches.
+            ids = np.concatenate([np.array(noted, dtype=ids.dtype), ids[~np.isin(ids, noted)]])
         return Filtered(query, base, ids)
 
     def apply(self, result: Filtered) -> bool:
@@ -164,21 +172,23 @@ class Shelf:
         self.ids = result.ids if result.query.strip() and self.index is not None else self.base
         return True
 
-    def _view_mask(self, index: PaperIndex, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _view_mask(self, index: PaperIndex, base: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         cached = self._view_masks
         if cached is not None and cached[0] is index and cached[1] is base:
             return cached[2], cached[3]
-        docs, positions = index.docs_of(base)
+        import numpy as np
+
+        if isinstance(base, range):
+            ids = np.arange(base.start, base.stop, base.step, dtype=np.int64)
+        else:
+            ids = np.asarray(base, dtype=np.int64)
+        docs, positions = index.docs_of(ids)
         within = np.zeros(index.fuzzy.size, dtype=bool)
         within[docs] = True
         rank = np.full(index.fuzzy.size, len(base), dtype=np.int64)
         rank[docs] = positions
         self._view_masks = (index, base, within, rank)
         return within, rank
-
-    def set_starred(self, paper_id: int, starred: bool) -> None:
-        self.store.set_starred([paper_id], starred)
-        self.forget_rows([paper_id])
 
     def set_read(self, paper_id: int, read: bool) -> None:
         if read:
@@ -188,15 +198,16 @@ class Shelf:
         self.forget_rows([paper_id])
 
 
-def _notes_matching(query: str, notes: dict[int, str], base: np.ndarray) -> np.ndarray:
-    """The papers of `base` whose note holds every word of `query` (typos tolerated)."""
+def _notes_matching(query: str, notes: dict[int, str], base: Sequence[int]) -> list[int]:
+    """The papers of `base` whose note holds every word of `query` (typos tolerated), in its order."""
+    if not notes:
+        return []
+    from rapidfuzz import fuzz
+
     words = query.casefold().split()
     found = [
         paper_id
         for paper_id, note in notes.items()
-        if all(fuzz.partial_ratio(word, note.casefold()) >= NOTE_MATCH for word in words)
+        if paper_id in base and all(fuzz.partial_ratio(word, note.casefold()) >= NOTE_MATCH for word in words)
     ]
-    if not found:
-        return np.zeros(0, dtype=np.int64)
-    found_ids = np.array(found, dtype=np.int64)
-    return base[np.isin(base, found_ids)]
+    return sorted(found, key=base.index)

@@ -16,9 +16,6 @@ from loaders import lists, userdata
 from loaders.models import Paper
 from loaders.store import Store
 from loaders.text import clean_text
-from tui.screens.list_picker import ListPicker
-from tui.screens.lists_screen import ListsScreen
-from tui.screens.note_editor import NoteEditor
 from tui.shelf import Shelf
 
 READ_AFTER = 2.0  # seconds a paper stays in the detail pane before it counts as read
@@ -61,7 +58,11 @@ class KeepingScreen(Screen):
 
     # Lists ----------------------------------------------------------------------------------------
 
+    # The dialogs are imported when first opened: the first screen does not wait for them.
+
     def action_pick_list(self) -> None:
+        from tui.screens.list_picker import ListPicker
+
         paper = self.current_paper()
         if paper is not None:
             picker = ListPicker(paper.title, lists.list_names_with_counts(self.store), paper.lists)
@@ -93,6 +94,8 @@ class KeepingScreen(Screen):
             return lists.create_list(self.store, name)
 
     def action_show_lists(self) -> None:
+        from tui.screens.lists_screen import ListsScreen
+
         shown = self.shelf.view_name if self.shelf.view != "all" else None
         self.app.push_screen(
             ListsScreen(self.store, shown, self.remember_undo), lambda name: self.lists_closed(name)
@@ -117,6 +120,8 @@ class KeepingScreen(Screen):
     # Notes ----------------------------------------------------------------------------------------
 
     def action_edit_note(self) -> None:
+        from tui.screens.note_editor import NoteEditor
+
         paper = self.current_paper()
         if paper is not None:
             editor = NoteEditor(paper.title, paper.note or "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -59,6 +58,8 @@ class ListPicker(ModalScreen[str | None]):
         counts = dict(self.lists)
         wanted = clean_text(query)
         if wanted:
+            from rapidfuzz import fuzz, process
+
             found = process.extract(wanted, names, scorer=fuzz.WRatio, limit=None, score_cutoff=MATCH_CUTOFF)
             names = [name for name, _, _ in found]
         for name in names:

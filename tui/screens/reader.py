@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
+import gc
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.content import Content
-from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, ProgressBar, Tab, Tabs
-from textual.worker import get_current_worker
+from textual.timer import Timer
+from textual.widgets import Footer, Label, ProgressBar, Tab, Tabs
 
 from loaders import lists, userdata
 from loaders.browse import SORT_LABELS, Browser
-from loaders.export import markdown_escape
 from loaders.models import Paper
 from loaders.store import Store
 from loaders.text import clean_text
 from tui.clipboard import copy_text, over_ssh
-from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
 from tui.screens.keeping import KeepingScreen
 from tui.shelf import Filtered, Shelf
+from tui.widgets.count_tab import CountTab
 from tui.widgets.filter_input import FilterInput
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 
+if TYPE_CHECKING:
+    from tui.paper_index import PaperIndex
+
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
+PREPARE_AFTER = 0.05
 VIEW_LABELS = {"all": "All", "starred": "Starred", "list": "List"}
 
 
@@ -53,11 +58,12 @@ class ReaderScreen(KeepingScreen):
         self.shelf = shelf
         self._selected_at_start = selected
         self._data_version = store.data_version()
+        self._prepare_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="bar"):
             yield Tabs(
-                *(Tab(label, id=view) for view, label in VIEW_LABELS.items()),
+                *(CountTab(label, id=view) for view, label in VIEW_LABELS.items()),
                 active=self.shelf.view,
                 id="views",
             )
@@ -76,13 +82,15 @@ class ReaderScreen(KeepingScreen):
         tabs.can_focus = False  # Tab cycles filter, list, detail; a/r switch views
         if self.shelf.view != "list":
             tabs.hide("list")
-        self.paper_list.shelf_changed(keep_paper=self._selected_at_start)
+        # Watches, not messages: the detail and the list change in the same screen update as the
+        # list's cursor or the filter's text.
+        self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
+        self.watch(self.filter_input, "value", self.run_filter, init=False)
+        self.refresh_shelf(keep_paper=self._selected_at_start)
         self.paper_list.focus()
-        self.update_counts()
-        self.watch(self.filter_input, "value", self.query_edited, init=False)
-        self.watch(self, "focused", self.focus_moved, init=False)
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.notice_outside_changes)
-        self.load_index()
+        # After the first screen: reading the index (and importing numpy for it) would delay it.
+        self.call_after_refresh(self.load_index)
 
     @property
     def paper_list(self) -> PaperList:
@@ -97,17 +105,29 @@ class ReaderScreen(KeepingScreen):
 
     # The list and the detail ----------------------------------------------------------------------
 
-    @on(PaperList.Highlighted)
-    def show_paper(self, event: PaperList.Highlighted) -> None:
-        paper = self.shelf.paper(self.paper_list.cursor) if event.paper_id is not None else None
+    def show_paper(self) -> None:
+        paper = self.shelf.paper(self.paper_list.cursor)
         self.query_one(PaperDetail).show(paper)
         self.paper_shown(paper)
+        # A timer rather than `call_after_refresh`, which would let the screen update before the
+        # other widgets this move changed; and none while the cursor keeps moving.
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(PREPARE_AFTER, self.prepare_neighbours)
+
+    def prepare_neighbours(self) -> None:
+        """Once the paper is on screen, wrap the papers above and below it: the next move shows
+        one of them without wrapping it first."""
+        cursor = self.paper_list.cursor
+        for position in (cursor + 1, cursor - 1):
+            if paper := self.shelf.paper(position):
+                self.query_one(PaperDetail).prepare(paper)
 
     def refresh_shelf(self, keep_paper: int | None = None) -> None:
         """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else in place."""
         self.paper_list.shelf_changed(keep_paper=keep_paper)
         self.update_counts()
-        self.show_paper(PaperList.Highlighted(self.paper_list, self.paper_list.paper_id))
+        self.show_paper()
 
     def update_counts(self) -> None:
         shelf = self.shelf
@@ -143,12 +163,12 @@ class ReaderScreen(KeepingScreen):
         shelf = self.shelf
         list_name = list_name if view == "list" else None
         if (view, list_name) != (shelf.view, shelf.list_name if shelf.view == "list" else None):
-            self.shelf.view, self.shelf.list_name = view, list_name
-            self.shelf.reload()
+            shelf.view, shelf.list_name = view, list_name
+            shelf.reload()
             self.paper_list.cursor = 0
-            self.run_filter(self.filter_input.value)
             self.refresh_shelf()
-            self.app.remember(view=self.shelf.view, list_name=self.shelf.list_name)
+            self.run_filter(self.filter_input.value)
+            self.app.remember(view=shelf.view, list_name=shelf.list_name)
         self.show_view_tab()
 
     def show_view_tab(self) -> None:
@@ -165,8 +185,8 @@ class ReaderScreen(KeepingScreen):
         selected = self.paper_list.paper_id
         self.shelf.sort = sort
         self.shelf.reload()
-        self.run_filter(self.filter_input.value)
         self.refresh_shelf(keep_paper=selected)
+        self.run_filter(self.filter_input.value)
         self.app.remember(sort=sort)
 
     def jump_to(self, paper_id: int) -> None:
@@ -177,8 +197,7 @@ class ReaderScreen(KeepingScreen):
             self.shelf.unread_only = False
             self.shelf.reload()
             self.show_view_tab()
-            with self.filter_input.prevent(Input.Changed):
-                self.filter_input.value = ""
+            self.filter_input.value = ""
         self.refresh_shelf(keep_paper=paper_id)
         self.paper_list.focus()
 
@@ -188,45 +207,30 @@ class ReaderScreen(KeepingScreen):
         # At once, not on the next tick as `focus()` does: keys typed right after `/` are the query.
         self.set_focus(self.filter_input)
 
-    def query_edited(self, query: str) -> None:
-        # Called as the value changes, before the keys typed next are handled: a new ranking starts
-        # at the top, and moves made before it arrives count from there; no query is the whole view.
-        if query.strip():
-            self.paper_list.move_to(0)
-        else:
-            self.show_filtered(self.shelf.filtered(query))
-
-    def focus_moved(self, previous: Widget | None, focused: Widget | None) -> None:
-        # Leaving the filter settles it at once, so keys typed next act on the papers it finds.
-        query = self.filter_input.value
-        if previous is self.filter_input and query.strip() and self.shelf.ranked_query != query:
-            self.show_filtered(self.shelf.filtered(query))
-
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.run_filter(event.value)
-
-    @work(thread=True, exclusive=True, group="filter")
     def run_filter(self, query: str) -> None:
-        result = self.shelf.filtered(query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_filtered, result)
+        # On the UI thread, so that the list is redrawn in the same screen update as the keystroke:
+        # with the index read, a keystroke's search takes milliseconds (its terms' scores are
+        # cached), and a worker thread only competed with the redraw for the GIL. Callers run it
+        # last, as its result used to arrive last from the worker.
+        self.show_filtered(self.shelf.filtered(query))
 
     def show_filtered(self, result: Filtered) -> None:
         if result.query != self.filter_input.value:
             return
-        ranked_before = self.shelf.ranked_query
         selected = self.paper_list.paper_id
         if not self.shelf.apply(result):
             return
-        if self.shelf.ranked_query not in ("", ranked_before):
-            selected = None  # a new ranking: the cursor keeps its place counted from the top
+        if result.query.strip():
+            selected = None
+            self.paper_list.cursor = 0
         self.refresh_shelf(keep_paper=selected)
 
     # The fuzzy index, built or read from the cache without holding up the screen ------------------
 
     @work(thread=True, exclusive=True, group="index")
     def load_index(self) -> None:
+        from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
+
         with Store(self.store.path) as store:
             browser = Browser(store)
             path = cache_path(self.store.path)
@@ -235,20 +239,16 @@ class ReaderScreen(KeepingScreen):
                 index = PaperIndex.build(browser)
                 save_cached(path, index)
         self.app.call_from_thread(self.index_ready, index)
+        index.fuzzy.warm()
 
     def index_ready(self, index: PaperIndex) -> None:
         self.shelf.index = index
+        # What is allocated by now lives as long as the app: leave it out of the collector's full
+        # passes, each of which would otherwise walk it all (a 30 ms stutter at some keystroke).
+        gc.freeze()
         self.update_counts()
         if self.filter_input.value.strip():
             self.run_filter(self.filter_input.value)
-
-    def fetch_progress(self, done: int | None, total: int = 0) -> None:
-        """Show a fetch's progress in the bar (`done` of `total` days); None hides it."""
-        fetching = self.query_one("#fetching")
-        fetching.display = done is not None
-        if done is not None:
-            self.query_one("#fetch-label", Label).update(f"fetching {done}/{total} days ")
-            fetching.query_one(ProgressBar).update(total=total, progress=done)
 
     # Changes made by others: `papershelf star`, a load, a second copy of the app ----------------
 
@@ -262,13 +262,21 @@ class ReaderScreen(KeepingScreen):
         if index is not None and index.signature != self.shelf.browser.signature():
             self.load_index()
 
+    def fetch_progress(self, done: int | None, total: int = 0) -> None:
+        """Show a fetch's progress in the bar (`done` of `total` days); None hides it."""
+        fetching = self.query_one("#fetching")
+        fetching.display = done is not None
+        if done is not None:
+            self.query_one("#fetch-label", Label).update(f"fetching {done}/{total} days ")
+            fetching.query_one(ProgressBar).update(total=total, progress=done)
+
     def reread(self, keep_paper: int | None) -> None:
         """Read the view again from the store, the cursor staying on `keep_paper` when it is shown."""
         self.shelf.reload()
         self.show_view_tab()
+        self.refresh_shelf(keep_paper=keep_paper)
         if self.filter_input.value.strip():
             self.run_filter(self.filter_input.value)
-        self.refresh_shelf(keep_paper=keep_paper)
 
     def user_data_changed(self, paper_id: int | None, view_changed: bool) -> None:
         if view_changed:
@@ -302,14 +310,19 @@ class ReaderScreen(KeepingScreen):
         if self.shelf.view == "starred":
             self.reread(None)
         else:
+            # The shown ids are the same: redraw the paper's line, the counts and the detail only.
             self.shelf.starred_count += -1 if paper.starred else 1
-            self.refresh_shelf(keep_paper=paper.id)
+            self.paper_list.refresh_line(self.paper_list.cursor)
+            self.update_counts()
+            self.show_paper()
 
     def action_copy_link(self) -> None:
         if paper := self.current_paper():
             self.copy(paper.link)
 
     def action_copy_markdown(self) -> None:
+        from loaders.export import markdown_escape
+
         if paper := self.current_paper():
             self.copy(f"[{markdown_escape(paper.title)}]({paper.link})")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from tui.widgets.in_order_keys import InOrderKeys
@@ -19,6 +21,10 @@ class FilterInput(InOrderKeys, Input):
         Binding("escape", "clear_and_leave", "Clear filter"),
         Binding("enter", "leave", "Keep filter"),
     ]
+
+    # The input scrolls its text sideways by its virtual width, which follows the text; the default
+    # asks for a layout of the whole screen at every keystroke, though no other widget depends on it.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, *, id: str | None = None):
         super().__init__(placeholder="/ filter titles and abstracts (typos welcome)", id=id)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import RichLog
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from loaders.models import Paper
 from loaders.text import strip_controls
 from tui.widgets.in_order_keys import InOrderKeys
+from tui.widgets.scrolling import set_virtual_size
+
+WRAPPED_KEPT = 8
 
 
 def metadata_line(paper: Paper) -> str:
@@ -27,34 +36,99 @@ def metadata_line(paper: Paper) -> str:
     return " · ".join(parts)
 
 
-class PaperDetail(InOrderKeys, RichLog, can_focus=True):
+class PaperDetail(InOrderKeys, ScrollView, can_focus=True):
     """The current paper in full; scrolls on its own, follows the list's cursor.
 
-    A log-like line view rather than a Static: showing another paper redraws this pane only,
-    without a layout pass over the screen.
+    The paper is wrapped to the pane once, into lines drawn as they scroll into view. Showing
+    another paper redraws this pane and its scrollbar only, without a layout pass over the screen
+    (its scrollbar is always shown).
     """
 
+    DEFAULT_CSS = """
+    PaperDetail {
+        background: $surface;
+        color: $foreground;
+        overflow-y: scroll;
+        &:focus {
+            background-tint: $foreground 5%;
+        }
+    }
+    """
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
     ]
 
     def __init__(self, *, id: str | None = None):
-        super().__init__(id=id, wrap=True, markup=False, highlight=False, auto_scroll=False, min_width=1)
+        super().__init__(id=id)
         self.shown = Text()
+        self.lines: list[Strip] = []
+        self._wrapped_width = 0
+        self._wrapped: OrderedDict[tuple, list[Strip]] = OrderedDict()
+        self._style: Style | None = None
 
     def show(self, paper: Paper | None) -> None:
-        self.shown = self.render_paper(paper)
-        self._write_shown()
+        shown = self.render_paper(paper)
+        if shown != self.shown:
+            self.shown = shown
+            self._wrapped_width = 0
+        self._wrap()
         self.scroll_home(animate=False, immediate=True)
 
-    def on_resize(self) -> None:
-        self._write_shown()
+    def prepare(self, paper: Paper) -> None:
+        """Wrap `paper` ahead of time (a few milliseconds), so that showing it next does not."""
+        if width := self.scrollable_content_region.width:
+            self._wrapped_lines(self.render_paper(paper), width)
 
-    def _write_shown(self) -> None:
-        """Wrap the paper to the pane's width; a log wraps once, so a new width means a rewrite."""
-        self.clear()
-        self.write(self.shown, width=self.scrollable_content_region.width or None, scroll_end=False)
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def _wrap(self) -> None:
+        """Wrap the paper to the pane's width, unless it is wrapped to it already."""
+        width = self.scrollable_content_region.width
+        if not width or width == self._wrapped_width:
+            return
+        self.lines = self._wrapped_lines(self.shown, width)
+        self._wrapped_width = width
+        widest = max((line.cell_length for line in self.lines), default=0)
+        set_virtual_size(self, Size(widest, len(self.lines)))
+
+    def _wrapped_lines(self, text: Text, width: int) -> list[Strip]:
+        key = (text.plain, tuple(text.spans), width)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            console = self.app.console
+            segments = console.render(text, console.options.update_width(width))
+            lines = self._wrapped[key] = Strip.from_lines(list(Segment.split_lines(segments)))
+            if len(self._wrapped) > WRAPPED_KEPT:
+                self._wrapped.popitem(last=False)
+        else:
+            self._wrapped.move_to_end(key)
+        return lines
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style = None  # read once per render rather than once per line: `rich_style` is slow
+        self._wrap()  # the first render comes before the first Resize: the paper shows in it
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        if self._style is None:
+            self._style = self.rich_style
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if not 0 <= scroll_y + y < len(self.lines):
+            return Strip.blank(width, self._style)
+        line = self.lines[scroll_y + y]
+        if scroll_x or line.cell_length > width:
+            return line.crop_extend(scroll_x, scroll_x + width, self._style).apply_style(self._style)
+        # What the two calls above make, in one Strip rather than three.
+        segments = [*line, Segment(" " * (width - line.cell_length), self._style)]
+        segments = [segment for segment in segments if segment.text]
+        return Strip(Segment.apply_style(segments, self._style), width)
 
     def render_paper(self, paper: Paper | None) -> Text:
         if paper is None:

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from typing import NamedTuple
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.message import Message
-from textual.reactive import reactive
+from textual.geometry import Region, Size
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from loaders.browse import ListRow
 from loaders.text import strip_controls
-from tui.fuzzy import title_spans
 from tui.shelf import Shelf
 from tui.widgets.in_order_keys import InOrderKeys
+from tui.widgets.scrolling import set_virtual_size
 
 STAR = "★"
 DATE_WIDTH = 13
@@ -44,30 +47,24 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
         "paper-list--read",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
-    class Highlighted(Message):
-        """The cursor moved to another paper (or to none: an empty list)."""
-
-        def __init__(self, paper_list: PaperList, paper_id: int | None):
-            super().__init__()
-            self.paper_list = paper_list
-            self.paper_id = paper_id
+    # No repaint of the whole list on a move: `watch_cursor` refreshes the two lines or scrolls.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
+    highlighted: var[int | None] = var(None, init=False)
+    """The id of the paper under the cursor (None: an empty list)."""
 
     def __init__(self, shelf: Shelf, *, id: str | None = None):
         super().__init__(id=id)
         self.shelf = shelf
-        self._highlighted: int | None = -1
+        self._styles: LineStyles | None = None
 
     def on_mount(self) -> None:
         self.shelf_changed()
 
     def shelf_changed(self, keep_paper: int | None = None) -> None:
         """The shelf's ids changed: resize, keep the cursor on `keep_paper` when it is still shown."""
-        self.virtual_size = Size(self.size.width, len(self.shelf))
+        set_virtual_size(self, Size(self.size.width, len(self.shelf)))
         position = self.shelf.position_of(keep_paper)
         self.move_to(position if position is not None else min(self.cursor, len(self.shelf) - 1))
-        self.refresh()
 
     @property
     def paper_id(self) -> int | None:
@@ -87,10 +84,7 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
         else:
             self.refresh_line(previous)
             self.refresh_line(cursor)
-        paper_id = self.paper_id
-        if paper_id != self._highlighted:
-            self._highlighted = paper_id
-            self.post_message(self.Highlighted(self, paper_id))
+        self.highlighted = self.paper_id
 
     def action_cursor_down(self) -> None:
         self.move_to(self.cursor + 1)
@@ -124,40 +118,99 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles = None  # read once per render rather than once per line: `rich_style` is slow
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         position = round(self.scroll_offset.y) + y
+        styles = self.line_styles()
         row = self.shelf.row(position)
         if row is None:
-            return Strip.blank(width, self.rich_style)
-        text = self.line_text(row, width)
-        if position == self.cursor:
-            text.stylize(self.get_component_rich_style("paper-list--cursor", partial=not self.has_focus))
-        return Strip(text.render(self.app.console), width)
+            return Strip.blank(width, styles.base)
+        return self.line_strip(row, width, styles, cursor=position == self.cursor)
 
-    def line_text(self, row: ListRow, width: int) -> Text:
+    def line_styles(self) -> LineStyles:
+        if self._styles is None:
+            cursor = self.get_component_rich_style("paper-list--cursor", partial=not self.has_focus)
+            self._styles = LineStyles(
+                self.rich_style,
+                self.get_component_rich_style("paper-list--star"),
+                self.get_component_rich_style("paper-list--match"),
+                self.get_component_rich_style("paper-list--meta"),
+                self.get_component_rich_style("paper-list--read"),
+                cursor,
+            )
+        return self._styles
+
+    def line_strip(self, row: ListRow, width: int, styles: LineStyles, cursor: bool = False) -> Strip:
         """One paper's line, exactly `width` cells: star, title, date, upvotes, organization."""
-        meta_style = self.get_component_rich_style("paper-list--meta")
         details = f" {strip_controls(row.published_text or ''):<{DATE_WIDTH - 1}}"
         details += f"{'▲' + str(row.upvotes) if row.upvotes is not None else '':>{UPVOTES_WIDTH}}"
         if width >= ORGANIZATION_MIN_WIDTH:
             organization = strip_controls(row.organization or "")
             details += " " + _fit(organization, ORGANIZATION_WIDTH - 1)
         title_width = max(8, width - 2 - cell_len(details))
-        title = Text(strip_controls(row.title), no_wrap=True, overflow="ellipsis", end="")
-        if row.read:  # unread papers stay bright
-            title.stylize(self.get_component_rich_style("paper-list--read"))
+        title = strip_controls(row.title)
+        spans = []
         if self.shelf.query:
-            match_style = self.get_component_rich_style("paper-list--match")
-            for start, end in title_spans(self.shelf.query, title.plain):
-                title.stylize(match_style, start, end)
-        title.truncate(title_width, overflow="ellipsis", pad=True)
-        star_style = self.get_component_rich_style("paper-list--star")
-        star = Text(f"{STAR} " if row.starred else "  ", style=star_style)
-        line = Text.assemble(star, title, Text(details, style=meta_style), no_wrap=True, end="")
-        line.truncate(width, pad=True)
-        line.style = self.rich_style
-        return line
+            from tui.fuzzy import title_spans  # with the index, after the first screen
+
+            spans = title_spans(self.shelf.query, title)
+        title, padding = _truncate(title, title_width)
+        base = styles.base + styles.cursor if cursor else styles.base
+
+        def styled(style: Style) -> Style:
+            return styles.base + style + styles.cursor if cursor else styles.base + style
+
+        segments = [Segment(f"{STAR} " if row.starred else "  ", styled(styles.star))]
+        plain = styled(styles.read) if row.read else base  # unread papers stay bright
+        match = styled(styles.match)
+        start = 0
+        for span_start, span_end in _merged(spans, len(title)):
+            if span_start > start:
+                segments.append(Segment(title[start:span_start], plain))
+            segments.append(Segment(title[span_start:span_end], match))
+            start = span_end
+        segments.append(Segment(title[start:] + padding, plain))
+        segments.append(Segment(details, styled(styles.meta)))
+        return Strip([segment for segment in segments if segment.text]).adjust_cell_length(width, base)
+
+
+class LineStyles(NamedTuple):
+    base: Style
+    star: Style
+    match: Style
+    meta: Style
+    read: Style
+    cursor: Style
+
+
+def _truncate(text: str, width: int) -> tuple[str, str]:
+    """`text` cut to `width` cells with an ellipsis, else the padding that makes it `width` long."""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…", ""
+    return text, " " * (width - length)
+
+
+def _merged(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans cut to `length` characters."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        start, end = max(0, start), min(end, length)
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _fit(text: str, width: int) -> str:
