@@ -529,6 +529,10 @@ async def test_notes_are_edited_shown_filtered_and_deleted_with_undo(app, sample
         await pilot.press("u")
         await settle(pilot)
         assert userdata.get_note(sample_store, paper.id) == "compare with zebrafish baseline"
+        await pilot.press("n", "ctrl+u", "ctrl+s", "n", *"newer", "ctrl+s", "u")
+        await settle(pilot)
+        assert userdata.get_note(sample_store, paper.id) == "newer"  # an undo never overwrites
+        assert "Could not undo" in notifications(app)[-1]
 
 
 async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(app, sample_store, monkeypatch):
@@ -539,7 +543,8 @@ async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(ap
         await pilot.pause(0.5)
         assert first.id in userdata.read_ids(sample_store)
         assert app.shelf.row(0).read
-        await pilot.press("m")  # back to unread
+        await pilot.press("m")  # back to unread, and it stays so while shown
+        await pilot.pause(0.5)
         assert first.id not in userdata.read_ids(sample_store)
         await pilot.press("j", "m")
         second = app.shelf.paper(1)
@@ -547,6 +552,10 @@ async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(ap
         await pilot.press("U")
         await settle(pilot)
         assert len(app.shelf) == 333 and app.shelf.position_of(second.id) is None
+        await pilot.press("m")  # read while shown: kept until the view is left
+        reader(app).reread(None)
+        await settle(pilot)
+        assert len(app.shelf) == 333
         assert "unread 333 / 333" in str(reader(app).query_one("#count").render())
         await pilot.press("U")
         await settle(pilot)
@@ -584,3 +593,25 @@ async def test_a_list_view_and_unread_only_are_remembered(sample_store, settings
         again.reader.reread(None)
         await settle(pilot)
         assert again.shelf.view == "all" and not again.reader.query_one("#list", Tab).display
+
+
+async def test_keys_typed_behind_a_dialog_key_go_to_the_dialog(app, sample_store):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, ["n", *"quick", "ctrl+s"])
+        assert userdata.get_note(sample_store, app.shelf.paper(0).id) == "quick"
+        await burst(pilot, ["l", *"later", "enter", "n", "escape"])
+        assert isinstance(app.screen, ReaderScreen)
+        assert lists.list_paper_ids(sample_store, "later") == [app.shelf.paper(0).id]
+
+
+async def test_renaming_the_list_shown_keeps_it_shown(app, sample_store):
+    lists.create_list(sample_store, "alpha")
+    lists.add_to_list(sample_store, "alpha", [1])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.reader.show_list("alpha")
+        await pilot.press("L", "R", "ctrl+u", *"beta", "enter", "escape")
+        await settle(pilot)
+        assert (app.shelf.view, app.shelf.list_name) == ("list", "beta")
+        assert app.settings.list_name == "beta"

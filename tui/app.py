@@ -70,6 +70,7 @@ class PapershelfApp(App[None]):
             self.settings.save(self.settings_file)
 
     async def action_quit(self) -> None:
+        self.stop_fetch()
         self.remember(paper_id=self.reader.paper_list.paper_id)
         self.exit()
 
@@ -121,19 +122,20 @@ class PapershelfApp(App[None]):
         """Write the list called `name` (None: every paper, in the shown sort) to the file `answer`."""
         from loaders.export import export
 
-        path = Path(answer).expanduser()
-        format_ = EXPORT_FORMATS.get(path.suffix.lower(), "markdown")
-        if name is None:
-            ids = [int(i) for i in self.shelf.browser.paper_ids(self.shelf.sort)]
-        else:
-            ids = lists.list_paper_ids(self.store, name)
-        papers = userdata.annotate(self.store, self.store.papers(ids))
         title = name or "All papers"
         try:
+            path = Path(answer).expanduser()
+            if name is None:
+                ids = [int(i) for i in self.shelf.browser.paper_ids(self.shelf.sort)]
+            else:
+                ids = lists.list_paper_ids(self.store, name)
+            papers = userdata.annotate(self.store, self.store.papers(ids))
+            format_ = EXPORT_FORMATS.get(path.suffix.lower(), "markdown")
             with path.open("w", encoding="utf-8", newline="") as out:
                 count = export(papers, format_, out, title=title)
-        except OSError as error:
-            self.notify(f"Could not write {path}: {error.strerror}", severity="error", markup=False)
+        except (OSError, RuntimeError, lists.UserDataError) as error:  # RuntimeError: ~nobody
+            reason = getattr(error, "strerror", None) or str(error)
+            self.notify(f"Could not export to {answer}: {reason}", severity="error", markup=False)
             return
         self.notify(f"Exported {plural(count, 'paper')} of “{title}” to {path} ({format_})", markup=False)
 
@@ -141,8 +143,12 @@ class PapershelfApp(App[None]):
         self.push_screen(Prompt("Load a copied papers page, or a folder of them:"), self.load_path)
 
     def load_path(self, answer: str | None) -> None:
-        if answer:
+        if not answer:
+            return
+        try:
             self.load_in_background(Path(answer).expanduser())
+        except RuntimeError as error:  # `~nobody/…`
+            self.notify(f"Could not load {answer}: {error}", severity="error", markup=False)
 
     @work(thread=True, group="load")
     def load_in_background(self, path: Path) -> None:

@@ -58,6 +58,8 @@ class Shelf:
         self.unread_only = unread_only
         self.query = ""
         self.notes: dict[int, str] = {}
+        self.read_while_shown: set[int] = set()  # kept in an unread-only view until it is left
+        self._base_positions: tuple[Sequence[int], dict[int, int]] | None = None
         self.list_count = 0
         self.index: PaperIndex | None = None
         self.base: Sequence[int] = range(0)
@@ -88,7 +90,7 @@ class Shelf:
                 self.base = array("q", lists.list_paper_ids(self.store, self.list_name))
                 self.list_count = len(self.base)
         if self.unread_only:
-            read = set(self.browser.read_ids())
+            read = set(self.browser.read_ids()) - self.read_while_shown
             self.base = array("q", (paper_id for paper_id in self.base if paper_id not in read))
         self.notes = userdata.notes_by_paper(self.store)
         self._rows.clear()
@@ -157,7 +159,7 @@ class Shelf:
         within, rank = self._view_mask(index, base)
         matches = index.fuzzy.search(query, within=within, rank=rank)
         ids = index.ids[matches.docs]
-        if noted := _notes_matching(query, self.notes, base):
+        if noted := _notes_matching(query, self.notes, self._positions(base)):
             import numpy as np
 
             # The user's own words about a paper rank with the best title matches.
@@ -190,24 +192,34 @@ class Shelf:
         self._view_masks = (index, base, within, rank)
         return within, rank
 
+    def _positions(self, base: Sequence[int]) -> dict[int, int]:
+        """Where each paper of `base` is in it; read once per view, and only when there are notes."""
+        if not self.notes:
+            return {}
+        cached = self._base_positions
+        if cached is None or cached[0] is not base:
+            cached = self._base_positions = (base, {paper_id: n for n, paper_id in enumerate(base)})
+        return cached[1]
+
     def set_read(self, paper_id: int, read: bool) -> None:
         if read:
             userdata.mark_read(self.store, [paper_id])
+            self.read_while_shown.add(paper_id)
         else:
             userdata.mark_unread(self.store, [paper_id])
         self.forget_rows([paper_id])
 
 
-def _notes_matching(query: str, notes: dict[int, str], base: Sequence[int]) -> list[int]:
-    """The papers of `base` whose note holds every word of `query` (typos tolerated), in its order."""
-    if not notes:
-        return []
+def _notes_matching(query: str, notes: dict[int, str], positions: dict[int, int]) -> list[int]:
+    """The papers of a view (`positions`: id → place) whose note holds every word of `query`
+    (typos tolerated), in the view's order."""
     from rapidfuzz import fuzz
 
     words = query.casefold().split()
     found = [
         paper_id
         for paper_id, note in notes.items()
-        if paper_id in base and all(fuzz.partial_ratio(word, note.casefold()) >= NOTE_MATCH for word in words)
+        if paper_id in positions
+        and all(fuzz.partial_ratio(word, note.casefold()) >= NOTE_MATCH for word in words)
     ]
-    return sorted(found, key=base.index)
+    return sorted(found, key=positions.__getitem__)

@@ -43,6 +43,7 @@ class KeepingScreen(Screen):
         super().__init__()
         self.undo_stack: list[tuple[str, Callable[[], None]]] = []
         self._read_timer: Timer | None = None
+        self._shown_paper: int | None = None
 
     # What the reader provides -------------------------------------------------------------------
 
@@ -75,6 +76,8 @@ class KeepingScreen(Screen):
             if name.casefold() in {kept.casefold() for kept in paper.lists}:
                 name = lists.list_name(self.store, name)
                 removed = lists.remove_from_list(self.store, name, [paper.id])
+                if not removed:
+                    raise lists.UserDataError(f"“{title}” was not in {name} any more")
                 self.remember_undo(
                     f"Took “{title}” out of {name}", lambda: lists.restore_to_list(self.store, name, removed)
                 )
@@ -98,8 +101,14 @@ class KeepingScreen(Screen):
 
         shown = self.shelf.view_name if self.shelf.view != "all" else None
         self.app.push_screen(
-            ListsScreen(self.store, shown, self.remember_undo), lambda name: self.lists_closed(name)
+            ListsScreen(self.store, shown, self.remember_undo, self.list_renamed),
+            lambda name: self.lists_closed(name),
         )
+
+    def list_renamed(self, old: str, new: str) -> None:
+        if self.shelf.view == "list" and self.shelf.list_name == old:
+            self.shelf.list_name = new
+            self.app.remember(list_name=new)
 
     def lists_closed(self, name: str | None) -> None:
         self.user_data_changed(None, view_changed=True)  # lists may be renamed or deleted there
@@ -107,14 +116,17 @@ class KeepingScreen(Screen):
             self.show_list(name)
 
     def action_move_in_list(self, step: int) -> None:
-        if self.shelf.view != "list" or self.shelf.query:
-            message = "J/K move a paper within one of your lists" + (
-                ", without a filter" if self.shelf.view == "list" else " (Starred is ordered by star time)"
+        if self.shelf.view != "list" or self.shelf.query or self.shelf.unread_only:
+            reason = {"starred": " (Starred is ordered by star time)", "all": ""}.get(
+                self.shelf.view, ", with every paper shown (no filter, not unread only)"
             )
-            self.notify(message + ".", severity="warning", markup=False)
+            self.notify(f"J/K move a paper within one of your lists{reason}.", severity="warning")
             return
         if paper := self.current_paper():
-            lists.move_in_list(self.store, self.shelf.list_name, paper.id, step)
+            try:
+                lists.move_in_list(self.store, self.shelf.list_name, paper.id, step)
+            except lists.UserDataError as error:  # changed meanwhile by another copy or the CLI
+                self.notify(str(error), severity="error", markup=False)
             self.user_data_changed(paper.id, view_changed=True)
 
     # Notes ----------------------------------------------------------------------------------------
@@ -132,14 +144,23 @@ class KeepingScreen(Screen):
         if previous and not userdata.clean_note(text):
             self.remember_undo(
                 f"Deleted the note on “{clean_text(paper.title)}”",
-                lambda: userdata.set_note(self.store, paper.id, previous),
+                lambda: self.restore_note(paper.id, previous),
             )
         self.user_data_changed(paper.id, view_changed=False)
+
+    def restore_note(self, paper_id: int, note: str) -> None:
+        if userdata.get_note(self.store, paper_id):
+            raise lists.UserDataError("the paper has a newer note; it is kept")
+        userdata.set_note(self.store, paper_id, note)
 
     # Read state -----------------------------------------------------------------------------------
 
     def paper_shown(self, paper: Paper | None) -> None:
         """The detail pane shows `paper`: it counts as read when it stays there for a moment."""
+        paper_id = paper.id if paper else None
+        if paper_id == self._shown_paper:
+            return  # redrawn, not newly shown: `m` may just have marked it unread
+        self._shown_paper = paper_id
         if self._read_timer is not None:
             self._read_timer.stop()
         if paper is not None and not paper.read:
@@ -158,6 +179,7 @@ class KeepingScreen(Screen):
 
     def action_toggle_unread_only(self) -> None:
         self.shelf.unread_only = not self.shelf.unread_only
+        self.shelf.read_while_shown.clear()
         self.app.remember(unread_only=self.shelf.unread_only)
         self.notify("Unread papers only." if self.shelf.unread_only else "Read papers shown again.")
         self.user_data_changed(None, view_changed=True)

@@ -7,18 +7,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from loaders.text import clean_text
+from tui.screens.dialog import AnswerInput, Dialog
 
 MATCH_CUTOFF = 50
 IN_LIST = "✓"
 NOT_IN_LIST = "·"
 
 
-class ListPicker(ModalScreen[str | None]):
+class ListPicker(Dialog[str | None]):
     """Type to narrow the lists, or to name a new one; `Enter` picks, `Esc` cancels.
 
     Answers the chosen list's name (a new name when none is called so). The reader adds the paper to
@@ -36,15 +36,17 @@ class ListPicker(ModalScreen[str | None]):
         self.paper_title = paper_title
         self.lists = lists
         self.containing = {name.casefold() for name in containing}
+        self._shown_for: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label(f"Lists for “{clean_text(self.paper_title)}”", markup=False, classes="title")
-            yield Input(placeholder="type to narrow, or to name a new list", id="list-query")
+            yield AnswerInput(placeholder="type to narrow, or to name a new list", id="list-query")
             yield OptionList(id="list-options")
             yield Label("Enter adds to the list, or takes out (✓) · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one(Input))  # at once: keys typed right after `l` are for it
         self.show_options("")
 
     @on(Input.Changed, "#list-query")
@@ -52,6 +54,7 @@ class ListPicker(ModalScreen[str | None]):
         self.show_options(event.value)
 
     def show_options(self, query: str) -> None:
+        self._shown_for = query
         options = self.query_one(OptionList)
         options.clear_options()
         names = [name for name, _ in self.lists]
@@ -74,8 +77,10 @@ class ListPicker(ModalScreen[str | None]):
         if options.option_count:
             options.highlighted = ((options.highlighted or 0) + step) % options.option_count
 
-    @on(Input.Submitted, "#list-query")
-    def pick_highlighted(self) -> None:
+    def answer(self, value: str) -> None:
+        """`Enter`: the highlighted list, for the text typed so far (its Changed may not have come)."""
+        if value != self._shown_for:
+            self.show_options(value)
         options = self.query_one(OptionList)
         if options.highlighted is not None:
             self.dismiss(options.get_option_at_index(options.highlighted).id)

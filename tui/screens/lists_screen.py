@@ -8,19 +8,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from loaders import lists
 from loaders.store import Store
 from loaders.text import plural
+from tui.screens.dialog import Dialog
 from tui.screens.prompt import Confirm, Prompt
 
 Undoable = Callable[[str, Callable[[], None]], None]
+Renamed = Callable[[str, str], None]
 
 
-class ListsScreen(ModalScreen[str | None]):
+class ListsScreen(Dialog[str | None]):
     """The lists pane: answers the name of the list to show, or None."""
 
     BINDINGS = [
@@ -30,11 +31,12 @@ class ListsScreen(ModalScreen[str | None]):
         Binding("d", "delete", "Delete"),
     ]
 
-    def __init__(self, store: Store, shown: str | None, undoable: Undoable):
+    def __init__(self, store: Store, shown: str | None, undoable: Undoable, renamed: Renamed):
         super().__init__()
         self.store = store
         self.shown = shown
         self.undoable = undoable
+        self.renamed = renamed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lists-pane"):
@@ -43,6 +45,7 @@ class ListsScreen(ModalScreen[str | None]):
             yield Label("Enter show · c new · R rename · d delete · Esc close", classes="hint")
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one(OptionList))  # at once: keys typed right after `L` are for it
         self.show_lists(self.shown)
 
     def show_lists(self, highlight: str | None = None) -> None:
@@ -79,14 +82,15 @@ class ListsScreen(ModalScreen[str | None]):
 
     def _rename(self, old: str, new: str | None) -> None:
         if new and (renamed := self._change(lists.rename_list, old, new)):
+            self.renamed(old, renamed)
             self.show_lists(renamed)
 
     def action_delete(self) -> None:
         name = self.highlighted
         if name == lists.STARRED:
             self.notify("Starred is built in; unstar papers to empty it.", severity="warning")
-        elif name:
-            count = len(lists.list_paper_ids(self.store, name))
+        elif name and (ids := self._change(lists.list_paper_ids, name)) is not None:
+            count = len(ids)
             question = f"Delete the list “{name}” ({plural(count, 'paper')})? The papers stay."
             self.app.push_screen(Confirm(question), lambda yes: yes and self._delete(name))
 

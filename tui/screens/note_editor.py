@@ -5,20 +5,20 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from loaders.text import clean_text
+from tui.screens.dialog import Dialog
 from tui.screens.prompt import Confirm
 
 
-class NoteEditor(ModalScreen[str | None]):
+class NoteEditor(Dialog[str | None]):
     """Edit a note; `ctrl+s` answers the text (blank deletes the note), `Esc` asks before dropping
     changes and answers None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, paper_title: str, note: str):
@@ -34,7 +34,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
-        editor.focus()
+        self.set_focus(editor)  # at once: keys typed right after `n` are the note's
         editor.move_cursor(editor.document.end)
 
     @property

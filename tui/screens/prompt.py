@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.screens.dialog import AnswerInput, Dialog
 
-class Prompt(ModalScreen[str | None]):
+
+class Prompt(Dialog[str | None]):
     """Asks for a line of text; `Enter` answers it, `Esc` cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -22,17 +23,20 @@ class Prompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
             yield Label(self.question, markup=False)
-            yield Input(value=self.default, id="answer")
+            yield AnswerInput(value=self.default, id="answer")
             yield Label("Enter to confirm, Esc to cancel", classes="hint")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(Input))
+
+    def answer(self, value: str) -> None:
+        self.dismiss(value.strip() or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(Dialog[bool]):
     """Asks a yes or no question; `y` answers yes, `n` or `Esc` no."""
 
     BINDINGS = [

@@ -164,6 +164,7 @@ class ReaderScreen(KeepingScreen):
         list_name = list_name if view == "list" else None
         if (view, list_name) != (shelf.view, shelf.list_name if shelf.view == "list" else None):
             shelf.view, shelf.list_name = view, list_name
+            shelf.read_while_shown.clear()
             shelf.reload()
             self.paper_list.cursor = 0
             self.refresh_shelf()
@@ -273,6 +274,8 @@ class ReaderScreen(KeepingScreen):
     def reread(self, keep_paper: int | None) -> None:
         """Read the view again from the store, the cursor staying on `keep_paper` when it is shown."""
         self.shelf.reload()
+        if (self.shelf.view, self.shelf.list_name) != (self.app.settings.view, self.app.settings.list_name):
+            self.app.remember(view=self.shelf.view, list_name=self.shelf.list_name)  # a list gone
         self.show_view_tab()
         self.refresh_shelf(keep_paper=keep_paper)
         if self.filter_input.value.strip():

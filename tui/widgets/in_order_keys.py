@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from textual import events
+from textual.screen import Screen
 from textual.widget import Widget
+
+# Keys typed behind one that opened a dialog, held until the dialog is mounted and focused.
+_WAITING: WeakKeyDictionary[Screen, list[events.Key]] = WeakKeyDictionary()
 
 
 class InOrderKeys:
@@ -14,15 +20,19 @@ class InOrderKeys:
     binding that moves the focus (`/`, `Enter` or `Esc` in the filter) would act too late: the keys
     behind it are already handled, or dropped, by the widget that had the focus. So this widget runs
     the binding of a key at once, and hands the keys it receives after losing the focus to the
-    widget that has it now.
+    widget that has it now, or to the dialog opened meanwhile once it is ready.
     """
 
     async def _on_key(self: Widget, event: events.Key) -> None:
         focused = self.app.focused
-        if focused is not None and focused is not self:
+        if self.screen is not self.app.screen or (focused is not None and focused is not self):
             event.stop()
             event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
+            key = events.Key(event.key, event.character)
+            if self.screen is self.app.screen:
+                focused.post_message(key)
+            else:
+                _hand_to_dialog(self.app.screen, key)
             return
         active = self.app.active_bindings.get(event.key)
         if active is not None and active.enabled:
@@ -31,3 +41,18 @@ class InOrderKeys:
             await self.app.run_action(active.binding.action, active.node)
             return
         await super()._on_key(event)  # type: ignore[misc]
+
+
+def _hand_to_dialog(dialog: Screen, key: events.Key) -> None:
+    waiting = _WAITING.setdefault(dialog, [])
+    waiting.append(key)
+    if len(waiting) == 1:
+        dialog.call_after_refresh(_deliver, dialog)
+
+
+def _deliver(dialog: Screen) -> None:
+    if not dialog.is_mounted:
+        dialog.call_after_refresh(_deliver, dialog)
+        return
+    for key in _WAITING.pop(dialog, []):
+        dialog.app.post_message(key)  # routed by the app, as typed keys are
