@@ -197,6 +197,7 @@ class ReaderScreen(KeepingScreen):
             self.shelf.query = ""
             self.shelf.unread_only = False
             self.shelf.reload()
+            self.app.remember(view="all", unread_only=False)
             self.show_view_tab()
             self.filter_input.value = ""
         self.refresh_shelf(keep_paper=paper_id)
