@@ -444,7 +444,9 @@ async def test_the_picker_adds_to_a_new_list_and_takes_out_with_undo(app, sample
         await settle(pilot)
         assert lists.list_paper_ids(sample_store, "for the survey") == [second.id]
         await pilot.press("j")
-        await pick_list(pilot, "survy")  # a typo still finds the list
+        await pick_list(pilot, "to read")  # no list holds these letters in order: a new list
+        assert lists.list_paper_ids(sample_store, "to read") == [app.shelf.paper(2).id]
+        await pick_list(pilot, "survy")  # a letter left out still finds the list
         assert lists.list_paper_ids(sample_store, "for the survey") == [second.id, app.shelf.paper(2).id]
         await pilot.press("k")
         await pick_list(pilot, "survey")  # the paper is in it: taken out

@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 from loaders.text import clean_text
 from tui.screens.dialog import AnswerInput, Dialog
 
-MATCH_CUTOFF = 50
 IN_LIST = "✓"
 NOT_IN_LIST = "·"
 
@@ -63,8 +62,9 @@ class ListPicker(Dialog[str | None]):
         if wanted:
             from rapidfuzz import fuzz, process
 
-            found = process.extract(wanted, names, scorer=fuzz.WRatio, limit=None, score_cutoff=MATCH_CUTOFF)
-            names = [name for name, _, _ in found]
+            # Like fzf: a list matches when it holds the typed letters in order; best first.
+            names = [name for name in names if _in_order(wanted.casefold(), name.casefold())]
+            names = [name for name, _, _ in process.extract(wanted, names, scorer=fuzz.WRatio, limit=None)]
         for name in names:
             mark = IN_LIST if name.casefold() in self.containing else NOT_IN_LIST
             options.add_option(Option(Content(f"{mark} {name}  ({counts[name]})"), id=name))
@@ -88,3 +88,9 @@ class ListPicker(Dialog[str | None]):
     @on(OptionList.OptionSelected, "#list-options")
     def pick(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+
+def _in_order(letters: str, text: str) -> bool:
+    """Whether `text` holds every character of `letters`, in that order (spaces aside)."""
+    rest = iter(text)
+    return all(letter in rest for letter in letters if letter != " ")
