@@ -123,11 +123,14 @@ class ReaderScreen(KeepingScreen):
             if paper := self.shelf.paper(position):
                 self.query_one(PaperDetail).prepare(paper)
 
-    def refresh_shelf(self, keep_paper: int | None = None) -> None:
-        """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else in place."""
-        self.paper_list.shelf_changed(keep_paper=keep_paper)
+    def refresh_shelf(self, keep_paper: int | None = None, otherwise: int | None = None) -> None:
+        """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else goes to
+        `otherwise` (default: stays in place)."""
+        shown = self.paper_list.highlighted
+        self.paper_list.shelf_changed(keep_paper, otherwise)
         self.update_counts()
-        self.show_paper()
+        if self.paper_list.highlighted == shown:  # else the list's watch has just shown the new one
+            self.show_paper()
 
     def update_counts(self) -> None:
         shelf = self.shelf
@@ -166,8 +169,7 @@ class ReaderScreen(KeepingScreen):
             shelf.view, shelf.list_name = view, list_name
             shelf.read_while_shown.clear()
             shelf.reload()
-            self.paper_list.cursor = 0
-            self.refresh_shelf()
+            self.refresh_shelf(otherwise=0)
             self.run_filter(self.filter_input.value)
             self.app.remember(view=shelf.view, list_name=shelf.list_name)
         self.show_view_tab()
@@ -223,9 +225,9 @@ class ReaderScreen(KeepingScreen):
         if not self.shelf.apply(result):
             return
         if result.query.strip():
-            selected = None
-            self.paper_list.cursor = 0
-        self.refresh_shelf(keep_paper=selected)
+            self.refresh_shelf(otherwise=0)  # a new ranking starts at its top
+        else:
+            self.refresh_shelf(keep_paper=selected)
 
     # The fuzzy index, built or read from the cache without holding up the screen ------------------
 

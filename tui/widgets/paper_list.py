@@ -60,11 +60,14 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.shelf_changed()
 
-    def shelf_changed(self, keep_paper: int | None = None) -> None:
-        """The shelf's ids changed: resize, keep the cursor on `keep_paper` when it is still shown."""
+    def shelf_changed(self, keep_paper: int | None = None, otherwise: int | None = None) -> None:
+        """The shelf's ids changed: resize, keep the cursor on `keep_paper` when it is still shown,
+        else move it to `otherwise` (default: where it is)."""
         set_virtual_size(self, Size(self.size.width, len(self.shelf)))
         position = self.shelf.position_of(keep_paper)
-        self.move_to(position if position is not None else min(self.cursor, len(self.shelf) - 1))
+        if position is None:
+            position = self.cursor if otherwise is None else otherwise
+        self.move_to(position)
 
     @property
     def paper_id(self) -> int | None:
