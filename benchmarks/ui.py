@@ -206,7 +206,7 @@ async def first_screen(db: Path) -> dict:
 
     painted: set[type] = set()
     for widget in (PaperList, PaperDetail):
-        widget.render_line = noting_text(widget.render_line, widget, painted)
+        widget.draw_line = noting_text(widget.draw_line, widget, painted)
     app = PapershelfApp(Store(db))
     frames = Frames(app, shown=lambda: len(painted) == 2)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -215,16 +215,16 @@ async def first_screen(db: Path) -> dict:
         return {"first_screen": frames.first - started}
 
 
-def noting_text(render_line, widget: type, painted: set[type]):
-    """`render_line` that adds `widget` to `painted` once it draws a line with text."""
+def noting_text(draw_line, widget: type, painted: set[type]):
+    """`draw_line` that adds `widget` to `painted` once it draws a line with text."""
 
-    def render_noting(self, y: int):
-        strip = render_line(self, y)
+    def draw_noting(self, y: int, width: int):
+        strip = draw_line(self, y, width)
         if strip.text.strip():
             painted.add(widget)
         return strip
 
-    return render_noting
+    return draw_noting
 
 
 async def interact(db: Path) -> dict:

@@ -97,7 +97,7 @@ async def test_first_screen_lists_every_paper_with_the_first_in_detail(app):
         assert len(app.shelf) == 334
         assert "334 / 334" in str(screen.query_one("#count").render())
         assert isinstance(app.focused, PaperList)
-        detail = screen.query_one(PaperDetail).shown.plain
+        detail = screen.query_one(PaperDetail).plain
         assert current_title(app) in detail
 
 
@@ -128,7 +128,7 @@ async def test_detail_follows_the_cursor(app):
         await settle(pilot)
         await pilot.press("j", "j")
         await pilot.pause()
-        assert current_title(app) in reader(app).query_one(PaperDetail).shown.plain
+        assert current_title(app) in reader(app).query_one(PaperDetail).plain
 
 
 async def test_click_moves_the_cursor(app):
@@ -244,7 +244,7 @@ async def test_numbered_links_follow_the_detail_pane(app, copied):
         await pilot.press("2", "3")
         paper = app.shelf.paper(reader(app).paper_list.cursor)
         assert copied == paper.urls
-        detail = reader(app).query_one(PaperDetail).shown.plain
+        detail = reader(app).query_one(PaperDetail).plain
         assert all(f"{n}  {url}" in detail for n, url in enumerate([paper.link, *paper.urls], 1))
 
 
@@ -334,7 +334,7 @@ async def test_markup_and_escapes_in_titles_show_literally(store, tmp_path, sett
         line = reader(app).paper_list.render_line(0).text
         assert title in line
         assert "\x1b" not in line and "pwned" not in line
-        assert title in reader(app).query_one(PaperDetail).shown.plain
+        assert title in reader(app).query_one(PaperDetail).plain
 
 
 async def test_load_from_the_palette_runs_in_the_background(app, tmp_path):
@@ -514,7 +514,7 @@ async def test_notes_are_edited_shown_filtered_and_deleted_with_undo(app, sample
         await pilot.press(*"compare with zebrafish baseline", "ctrl+s")
         await settle(pilot)
         assert userdata.get_note(sample_store, paper.id) == "compare with zebrafish baseline"
-        assert "zebrafish" in reader(app).query_one(PaperDetail).shown.plain
+        assert "zebrafish" in reader(app).query_one(PaperDetail).plain
         await pilot.press("slash", *"zebrafsh", "enter")
         await settle(pilot)
         assert shown_titles(app)[0] == paper.title

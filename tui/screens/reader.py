@@ -73,7 +73,8 @@ class ReaderScreen(KeepingScreen):
             yield Label(id="count")
         yield FilterInput(id="filter")
         with Container(id="panes"):
-            yield PaperList(self.shelf, id="papers")
+            with Container(id="papers-pane"):  # draws the border: the list draws its lines only
+                yield PaperList(self.shelf, id="papers")
             yield PaperDetail(id="detail")
         yield Footer()
 

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import NamedTuple
 
+from rich.cells import chop_cells
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from loaders.models import Paper
 from loaders.text import strip_controls
 from tui.widgets.in_order_keys import InOrderKeys
+from tui.widgets.line_view import LineView
 from tui.widgets.scrolling import set_virtual_size
 
-WRAPPED_KEPT = 8
+WRAPPED_KEPT = 32  # blocks: a paper has three or four
+MARGIN = 1  # cells left blank each side of the text
+LINK_INDENT = 4  # "1   " before a link
+BOLD, UNDERLINE = Style(bold=True), Style(underline=True)
+
+
+class Links(NamedTuple):
+    """The paper's links, numbered: each on its lines, folded under itself when too long."""
+
+    links: tuple[str, ...]
 
 
 def metadata_line(paper: Paper) -> str:
@@ -36,19 +47,17 @@ def metadata_line(paper: Paper) -> str:
     return " · ".join(parts)
 
 
-class PaperDetail(InOrderKeys, ScrollView, can_focus=True):
+class PaperDetail(InOrderKeys, LineView, can_focus=True):
     """The current paper in full; scrolls on its own, follows the list's cursor.
 
     The paper is wrapped to the pane once, into lines drawn as they scroll into view. Showing
-    another paper redraws this pane and its scrollbar only, without a layout pass over the screen
-    (its scrollbar is always shown).
+    another paper redraws this pane only, without a layout pass over the screen.
     """
 
     DEFAULT_CSS = """
     PaperDetail {
         background: $surface;
         color: $foreground;
-        overflow-y: scroll;
         &:focus {
             background-tint: $foreground 5%;
         }
@@ -61,9 +70,10 @@ class PaperDetail(InOrderKeys, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
-        self.shown = Text()
+        self.shown: tuple[Text | Links, ...] = ()
         self.lines: list[Strip] = []
         self._wrapped_width = 0
+        self._lines_shown = 0  # counts the papers and widths wrapped: a key of the lines drawn
         self._wrapped: OrderedDict[tuple, list[Strip]] = OrderedDict()
         self._style: Style | None = None
 
@@ -75,31 +85,61 @@ class PaperDetail(InOrderKeys, ScrollView, can_focus=True):
         self._wrap()
         self.scroll_home(animate=False, immediate=True)
 
+    @property
+    def plain(self) -> str:
+        """The text shown, unwrapped."""
+        return "\n\n".join(
+            "\n".join(line.text.strip() for line in _link_lines(block.links, 10**6))
+            if isinstance(block, Links)
+            else block.plain
+            for block in self.shown
+        )
+
     def prepare(self, paper: Paper) -> None:
         """Wrap `paper` ahead of time (a few milliseconds), so that showing it next does not."""
-        if width := self.scrollable_content_region.width:
-            self._wrapped_lines(self.render_paper(paper), width)
+        if width := self.wrap_width:
+            self._paper_lines(self.render_paper(paper), width)
 
     def on_resize(self) -> None:
         self._wrap()
 
+    @property
+    def wrap_width(self) -> int:
+        return max(0, self.text_width - 2 * MARGIN)
+
     def _wrap(self) -> None:
         """Wrap the paper to the pane's width, unless it is wrapped to it already."""
-        width = self.scrollable_content_region.width
+        width = self.wrap_width
         if not width or width == self._wrapped_width:
             return
-        self.lines = self._wrapped_lines(self.shown, width)
+        self.lines = self._paper_lines(self.shown, width)
         self._wrapped_width = width
+        self._lines_shown += 1
         widest = max((line.cell_length for line in self.lines), default=0)
         set_virtual_size(self, Size(widest, len(self.lines)))
 
-    def _wrapped_lines(self, text: Text, width: int) -> list[Strip]:
-        key = (text.plain, tuple(text.spans), width)
+    def _paper_lines(self, blocks: tuple[Text | Links, ...], width: int) -> list[Strip]:
+        """The blocks wrapped to `width`, a blank line between them."""
+        lines: list[Strip] = []
+        for block in blocks:
+            if lines:
+                lines.append(Strip.blank(0))
+            lines.extend(self._wrapped_lines(block, width))
+        return lines
+
+    def _wrapped_lines(self, block: Text | Links, width: int) -> list[Strip]:
+        # Blocks are wrapped apart, so that starring a paper or reading it re-wraps its header
+        # only, not its abstract.
+        key = (block, width) if isinstance(block, Links) else (block.plain, tuple(block.spans), width)
         lines = self._wrapped.get(key)
         if lines is None:
-            console = self.app.console
-            segments = console.render(text, console.options.update_width(width))
-            lines = self._wrapped[key] = Strip.from_lines(list(Segment.split_lines(segments)))
+            if isinstance(block, Links):
+                lines = _link_lines(block.links, width)
+            else:
+                console = self.app.console
+                segments = console.render(block, console.options.update_width(width))
+                lines = Strip.from_lines(list(Segment.split_lines(segments)))
+            self._wrapped[key] = lines
             if len(self._wrapped) > WRAPPED_KEPT:
                 self._wrapped.popitem(last=False)
         else:
@@ -111,47 +151,61 @@ class PaperDetail(InOrderKeys, ScrollView, can_focus=True):
         self._style = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._style = None  # read once per render rather than once per line: `rich_style` is slow
         self._wrap()  # the first render comes before the first Resize: the paper shows in it
         return super().render_lines(crop)
 
-    def render_line(self, y: int) -> Strip:
-        if self._style is None:
+    def line_key(self, y: int) -> tuple:
+        if self._style is None:  # read once per restyle: `rich_style` is slow
             self._style = self.rich_style
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        if not 0 <= scroll_y + y < len(self.lines):
-            return Strip.blank(width, self._style)
-        line = self.lines[scroll_y + y]
-        if scroll_x or line.cell_length > width:
-            return line.crop_extend(scroll_x, scroll_x + width, self._style).apply_style(self._style)
-        # What the two calls above make, in one Strip rather than three.
-        segments = [*line, Segment(" " * (width - line.cell_length), self._style)]
-        segments = [segment for segment in segments if segment.text]
-        return Strip(Segment.apply_style(segments, self._style), width)
+        return self._lines_shown, self.scroll_offset.y + y, self._style
 
-    def render_paper(self, paper: Paper | None) -> Text:
+    def draw_line(self, y: int, width: int) -> Strip:
+        _, number, style = self.line_key(y)
+        if not 0 <= number < len(self.lines):
+            return Strip.blank(width, style)
+        line = self.lines[number]
+        text_width = width - 2 * MARGIN
+        if line.cell_length > text_width:
+            line = line.crop(0, text_width)
+        text = [*line, Segment(" " * (text_width - line.cell_length), style)]
+        # The margins as Textual draws padding: background only.
+        margin = Segment(" " * MARGIN, Style(bgcolor=style.bgcolor))
+        segments = [margin, *Segment.apply_style([s for s in text if s.text], style), margin]
+        return Strip(segments, width)
+
+    def render_paper(self, paper: Paper | None) -> tuple[Text | Links, ...]:
+        """The paper as blocks: header, note, abstract, links."""
         if paper is None:
-            return Text("No paper to show.", style="italic")
-        text = Text(no_wrap=False, overflow="fold")
-        text.append(strip_controls(paper.title), style="bold")
+            return (Text("No paper to show.", style="italic"),)
+        header = Text(overflow="fold")
+        header.append(strip_controls(paper.title), style="bold")
+        header.append("\n")
+        header.append(strip_controls(metadata_line(paper)), style="dim")
+        header.append("\n")
         if paper.starred:
-            text.append("  ★ starred", style="bold yellow")
-        text.append("\n")
-        text.append(strip_controls(metadata_line(paper)), style="dim")
-        text.append("\n")
-        text.append(("read " + paper.read_at[:10]) if paper.read_at else "unread", style="dim italic")
+            header.append("★ starred", style="bold yellow")
+            header.append(" · ", style="dim")
+        header.append(("read " + paper.read_at[:10]) if paper.read_at else "unread", style="dim italic")
         if paper.lists:
-            text.append(" · in " + ", ".join(strip_controls(name) for name in paper.lists), style="dim")
-        text.append("\n\n")
+            header.append(" · in " + ", ".join(strip_controls(name) for name in paper.lists), style="dim")
+        blocks: list[Text | Links] = [header]
         if paper.note:
-            text.append("Note\n", style="bold")
-            text.append(strip_controls(paper.note) + "\n\n", style="italic")
-        text.append(strip_controls(paper.abstract))
-        text.append("\n\nLinks\n", style="bold")
-        for number, link in enumerate(paper.links(), start=1):
-            label = f"{number}" if number <= 9 else " "
-            text.append(f" {label}  ", style="bold")
-            text.append(strip_controls(link), style="underline")
-            text.append("\n")
-        return text
+            note = Text(overflow="fold")
+            note.append("Note\n", style="bold")
+            note.append(strip_controls(paper.note), style="italic")
+            blocks.append(note)
+        blocks.append(Text(strip_controls(paper.abstract), overflow="fold"))
+        blocks.append(Links(tuple(strip_controls(link) for link in paper.links())))
+        return tuple(blocks)
+
+
+def _link_lines(links: tuple[str, ...], width: int) -> list[Strip]:
+    """ "Links", then each link numbered (1–9: the keys that copy it), folded under itself."""
+    lines = [Strip([Segment("Links", BOLD)])]
+    fold_width = max(1, width - LINK_INDENT)
+    for number, link in enumerate(links, start=1):
+        label = f"{number if number <= 9 else '':<{LINK_INDENT}}"
+        for part, piece in enumerate(chop_cells(link, fold_width) if link else [""]):
+            lead = Segment(label, BOLD) if part == 0 else Segment(" " * LINK_INDENT)
+            lines.append(Strip([lead, Segment(piece, UNDERLINE)]))
+    return lines

@@ -10,15 +10,15 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.reactive import reactive, var
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from loaders.browse import ListRow
 from loaders.text import strip_controls
 from tui.shelf import Shelf
 from tui.widgets.in_order_keys import InOrderKeys
+from tui.widgets.line_view import LineView
 from tui.widgets.scrolling import set_virtual_size
 
 STAR = "★"
@@ -28,7 +28,7 @@ ORGANIZATION_WIDTH = 18
 ORGANIZATION_MIN_WIDTH = 90
 
 
-class PaperList(InOrderKeys, ScrollView, can_focus=True):
+class PaperList(InOrderKeys, LineView, can_focus=True):
     """A virtual list of the shelf's papers with a cursor; reads only the rows it draws."""
 
     BINDINGS = [
@@ -109,7 +109,7 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None:
+        if offset is not None and not self.on_scrollbar(offset.x):
             self.move_to(round(self.scroll_offset.y) + offset.y)
 
     def on_resize(self) -> None:
@@ -125,21 +125,19 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles = None
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._styles = None  # read once per render rather than once per line: `rich_style` is slow
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+    def line_key(self, y: int) -> tuple:
         position = round(self.scroll_offset.y) + y
-        styles = self.line_styles()
-        row = self.shelf.row(position)
+        return self.shelf.row(position), position == self.cursor, self.shelf.query, self.line_styles()
+
+    def draw_line(self, y: int, width: int) -> Strip:
+        row, cursor, _, styles = self.line_key(y)
         if row is None:
             return Strip.blank(width, styles.base)
-        return self.line_strip(row, width, styles, cursor=position == self.cursor)
+        return self.line_strip(row, width, styles, cursor=cursor)
 
     def line_styles(self) -> LineStyles:
-        if self._styles is None:
+        # Read once per focus change or restyle: `get_component_rich_style` is slow.
+        if self._styles is None or self._styles.focused != self.has_focus:
             cursor = self.get_component_rich_style("paper-list--cursor", partial=not self.has_focus)
             self._styles = LineStyles(
                 self.rich_style,
@@ -148,6 +146,7 @@ class PaperList(InOrderKeys, ScrollView, can_focus=True):
                 self.get_component_rich_style("paper-list--meta"),
                 self.get_component_rich_style("paper-list--read"),
                 cursor,
+                self.has_focus,
             )
         return self._styles
 
@@ -192,6 +191,7 @@ class LineStyles(NamedTuple):
     meta: Style
     read: Style
     cursor: Style
+    focused: bool
 
 
 def _truncate(text: str, width: int) -> tuple[str, str]:
