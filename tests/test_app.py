@@ -138,6 +138,45 @@ async def test_click_moves_the_cursor(app):
         assert reader(app).paper_list.cursor == 4
 
 
+async def test_the_scrollbar_pages_and_drags_and_the_wheel_scrolls(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = reader(app).paper_list
+        bar_x, height = papers.size.width - 1, papers.size.height
+        assert papers.render_line(height - 1).text.endswith(" ")  # the track, below the thumb
+
+        await pilot.click(PaperList, offset=(bar_x, height - 1))  # below the thumb: a page
+        assert papers.scroll_y == height and papers.cursor == 0
+        await pilot.click(PaperList, offset=(bar_x, 0))  # above it: a page back
+        assert papers.scroll_y == 0
+
+        await pilot.mouse_down(PaperList, offset=(bar_x, 0))  # the thumb, dragged 3 rows
+        await pilot.hover(PaperList, offset=(bar_x, 3))
+        await pilot.mouse_up(PaperList, offset=(bar_x, 3))
+        lines_per_row = len(app.shelf) / height
+        assert papers.scroll_y == pytest.approx(3 * lines_per_row, abs=1) and papers.cursor == 0
+
+        scrolled = papers.scroll_y
+        papers.post_message(events.MouseScrollDown(papers, 10, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert papers.scroll_y > scrolled and papers.cursor == 0
+
+
+async def test_a_long_link_folds_under_itself(store, tmp_path, settings_file):
+    url = "https://example.org/" + "a-very-long-path/" * 12
+    page = write(tmp_path / "page.txt", f"A paper with a long link\n{'Real abstract text here. ' * 4}{url}\n")
+    load_file(store, page)
+    app = PapershelfApp(store, settings_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        detail = reader(app).query_one(PaperDetail)
+        lines = [line.text.rstrip() for line in detail.lines]
+        first = lines.index(next(line for line in lines if line.startswith("2   https://example.org/")))
+        link_lines = lines[first : first + 4]
+        assert all(line.startswith("    ") for line in link_lines[1:])
+        assert "".join(line[4:] for line in link_lines) == url
+
+
 async def test_filter_tolerates_typos_and_ranks_the_kv_cache_papers_first(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -245,7 +284,7 @@ async def test_numbered_links_follow_the_detail_pane(app, copied):
         paper = app.shelf.paper(reader(app).paper_list.cursor)
         assert copied == paper.urls
         detail = reader(app).query_one(PaperDetail).plain
-        assert all(f"{n}  {url}" in detail for n, url in enumerate([paper.link, *paper.urls], 1))
+        assert all(f"{n}   {url}" in detail for n, url in enumerate([paper.link, *paper.urls], 1))
 
 
 async def test_pyperclip_is_used_on_a_desktop_and_its_failure_is_harmless(app, copied, monkeypatch):
