@@ -16,7 +16,6 @@ from textual.worker import Worker, WorkerState
 from loaders import lists, userdata
 from loaders.store import Store
 from loaders.text import clean_text, plural, strip_controls
-from tui.screens.prompt import Prompt
 from tui.screens.reader import ReaderScreen
 from tui.settings import Settings, settings_path
 from tui.shelf import Shelf
@@ -108,6 +107,8 @@ class PapershelfApp(App[None]):
 
     def ask_export(self) -> None:
         """Ask where to export the list shown: all papers, Starred, or one of the user's lists."""
+        from tui.screens.prompt import Prompt
+
         name = None if self.shelf.view == "all" else self.shelf.view_name
         slug = "-".join(re.findall(r"\w+", (name or "all").casefold())) or "list"
         self.push_screen(
@@ -140,6 +141,8 @@ class PapershelfApp(App[None]):
         self.notify(f"Exported {plural(count, 'paper')} of “{title}” to {path} ({format_})", markup=False)
 
     def ask_load(self) -> None:
+        from tui.screens.prompt import Prompt
+
         self.push_screen(Prompt("Load a copied papers page, or a folder of them:"), self.load_path)
 
     def load_path(self, answer: str | None) -> None:
