@@ -8,7 +8,6 @@ from pathlib import Path
 import pyperclip
 import pytest
 from textual import events
-from textual.widgets import Tab
 
 from conftest import DATA, write
 from loaders import lists, userdata
@@ -22,6 +21,7 @@ from tui.screens.note_editor import NoteEditor
 from tui.screens.prompt import Confirm
 from tui.screens.reader import ReaderScreen
 from tui.settings import Settings
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 
@@ -86,6 +86,15 @@ async def burst(pilot, keys: list[str]) -> None:
     await settle(pilot)
 
 
+def top_line(app: PapershelfApp) -> str:
+    """The reader's top bar as displayed: tabs, fetch progress, count."""
+    return app.reader.top_bar.render_line(0).text
+
+
+def key_line(app: PapershelfApp) -> str:
+    return app.reader.query_one(KeyBar).render_line(0).text
+
+
 def notifications(app: PapershelfApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -95,7 +104,9 @@ async def test_first_screen_lists_every_paper_with_the_first_in_detail(app):
         await settle(pilot)
         screen = reader(app)
         assert len(app.shelf) == 334
-        assert "334 / 334" in str(screen.query_one("#count").render())
+        line = top_line(app)
+        assert line.startswith(" All 334  Starred 0  ") and line.endswith(" 334 / 334  ·  listing order ")
+        assert len(line) == SIZE[0]
         assert isinstance(app.focused, PaperList)
         detail = screen.query_one(PaperDetail).plain
         assert current_title(app) in detail
@@ -244,7 +255,7 @@ async def test_starred_view_is_newest_star_first_and_filters(app):
         await pilot.press("r")
         await settle(pilot)
         assert shown_titles(app) == starred
-        assert "3 / 3" in str(reader(app).query_one("#count").render())
+        assert "Starred 3  " in top_line(app) and top_line(app).endswith(" 3 / 3  ·  listing order ")
         await pilot.press("slash", *starred[1].split()[0].lower(), "enter")
         await settle(pilot)
         assert shown_titles(app)[0] == starred[1]
@@ -435,7 +446,7 @@ async def test_fetch_today_from_the_palette(app, hf_today):
         )
         assert len(app.shelf) == 334 + 2  # one was a page copy of the sample, one had no title
         assert "Predicting the Order of Upcoming Tokens" in " ".join(shown_titles(app))
-        assert not reader(app).query_one("#fetching").display
+        assert "fetching" not in top_line(app)
 
 
 async def test_a_failed_fetch_says_so_in_one_line_and_keeps_the_store(app, hf_today):
@@ -454,12 +465,12 @@ async def test_a_week_fetch_shows_progress_and_can_be_stopped(app, hf_today):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.fetch_days(7)
-        assert reader(app).query_one("#fetching").display
+        assert "fetching 0/7 days ▱▱▱▱▱▱▱▱▱▱" in top_line(app)
         app.stop_fetch()
         await settle(pilot)
         assert notifications(app)[-1].startswith("Fetch stopped")
         assert len(hf_today.log) < 7
-        assert app.fetching is None and not reader(app).query_one("#fetching").display
+        assert app.fetching is None and "fetching" not in top_line(app)
 
 
 # Lists, notes, read state, undo (issue 4) --------------------------------------------------------
@@ -510,7 +521,7 @@ async def test_a_list_view_shows_its_papers_in_order_and_J_K_move_them(app, samp
         await settle(pilot)
         assert (app.shelf.view, app.shelf.list_name) == ("list", "to reproduce")
         assert app.shelf.ids.tolist() == ids
-        assert "to reproduce 3" in str(reader(app).query_one("#list", Tab).label)
+        assert " to reproduce 3  " in top_line(app)
         await pilot.press("J")
         await settle(pilot)
         assert lists.list_paper_ids(sample_store, "to reproduce") == [ids[1], ids[0], ids[2]]
@@ -519,7 +530,7 @@ async def test_a_list_view_shows_its_papers_in_order_and_J_K_move_them(app, samp
         await settle(pilot)
         assert lists.list_paper_ids(sample_store, "to reproduce") == ids
         await pilot.press("a")
-        assert app.shelf.view == "all" and not reader(app).query_one("#list", Tab).display
+        assert app.shelf.view == "all" and "to reproduce" not in top_line(app)
 
 
 async def test_the_lists_pane_creates_renames_and_deletes_with_a_question(app, sample_store):
@@ -597,7 +608,7 @@ async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(ap
         reader(app).reread(None)
         await settle(pilot)
         assert len(app.shelf) == 333
-        assert "unread 333 / 333" in str(reader(app).query_one("#count").render())
+        assert "unread 333 / 333" in top_line(app)
         await pilot.press("U")
         await settle(pilot)
         assert len(app.shelf) == 334
@@ -633,7 +644,7 @@ async def test_a_list_view_and_unread_only_are_remembered(sample_store, settings
         lists.delete_list(sample_store, "this week")  # as another copy of the app would
         again.reader.reread(None)
         await settle(pilot)
-        assert again.shelf.view == "all" and not again.reader.query_one("#list", Tab).display
+        assert again.shelf.view == "all" and "this week" not in top_line(again)
 
 
 async def test_keys_typed_behind_a_dialog_key_go_to_the_dialog(app, sample_store):

@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
-from textual.content import Content
+from textual.containers import Container
 from textual.timer import Timer
-from textual.widgets import Footer, Label, ProgressBar, Tab, Tabs
 
 from loaders import lists, userdata
 from loaders.browse import SORT_LABELS, Browser
@@ -21,10 +19,11 @@ from loaders.text import clean_text
 from tui.clipboard import copy_text, over_ssh
 from tui.screens.keeping import KeepingScreen
 from tui.shelf import Filtered, Shelf
-from tui.widgets.count_tab import CountTab
 from tui.widgets.filter_input import FilterInput
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
+from tui.widgets.top_bar import TopBar, ViewTab
 
 if TYPE_CHECKING:
     from tui.paper_index import PaperIndex
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
 PREPARE_AFTER = 0.05
-VIEW_LABELS = {"all": "All", "starred": "Starred", "list": "List"}
 
 
 class ReaderScreen(KeepingScreen):
@@ -61,28 +59,15 @@ class ReaderScreen(KeepingScreen):
         self._prepare_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="bar"):
-            yield Tabs(
-                *(CountTab(label, id=view) for view, label in VIEW_LABELS.items()),
-                active=self.shelf.view,
-                id="views",
-            )
-            with Horizontal(id="fetching"):
-                yield Label(id="fetch-label")
-                yield ProgressBar(show_eta=False, show_percentage=False)
-            yield Label(id="count")
+        yield TopBar(id="top-bar")
         yield FilterInput(id="filter")
         with Container(id="panes"):
             with Container(id="papers-pane"):  # draws the border: the list draws its lines only
                 yield PaperList(self.shelf, id="papers")
             yield PaperDetail(id="detail")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        tabs = self.query_one(Tabs)
-        tabs.can_focus = False  # Tab cycles filter, list, detail; a/r switch views
-        if self.shelf.view != "list":
-            tabs.hide("list")
         # Watches, not messages: the detail and the list change in the same screen update as the
         # list's cursor or the filter's text.
         self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
@@ -100,6 +85,10 @@ class ReaderScreen(KeepingScreen):
     @property
     def filter_input(self) -> FilterInput:
         return self.query_one(FilterInput)
+
+    @property
+    def top_bar(self) -> TopBar:
+        return self.query_one(TopBar)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < STACKED_BELOW_COLUMNS, "-stacked")
@@ -134,27 +123,24 @@ class ReaderScreen(KeepingScreen):
             self.show_paper()
 
     def update_counts(self) -> None:
+        """Show the views with their counts, the view shown (the list's tab only in a list view),
+        and how many of its papers the filter shows."""
         shelf = self.shelf
-        tabs = self.query_one(Tabs)
-        labels = {"all": f"All {shelf.paper_count:,}", "starred": f"Starred {shelf.starred_count:,}"}
+        tabs = [ViewTab("all", "All", shelf.paper_count), ViewTab("starred", "Starred", shelf.starred_count)]
         if shelf.view == "list":
-            labels["list"] = f"{shelf.list_name} {shelf.list_count:,}"
-        for view, label in labels.items():
-            tab = tabs.query_one(f"#{view}", Tab)
-            if tab.label.plain != label:
-                tab.label = Content(label)
+            tabs.append(ViewTab("list", shelf.list_name or "", shelf.list_count))
         count = f"{len(shelf):,} / {shelf.total:,}"
         if shelf.unread_only:
             count = "unread " + count
         if self.filter_input.value.strip() and shelf.index is None:
             count = "indexing… " + count
-        self.query_one("#count", Label).update(f"{count}  ·  {SORT_LABELS[shelf.sort]}", layout=False)
+        self.top_bar.show(tabs, shelf.view, f"{count}  ·  {SORT_LABELS[shelf.sort]}")
 
     # Views and sorting ----------------------------------------------------------------------------
 
-    @on(Tabs.TabActivated, "#views")
-    def switch_view(self, event: Tabs.TabActivated) -> None:
-        self.show_view(event.tab.id or "all", self.shelf.list_name)
+    @on(TopBar.TabClicked)
+    def switch_view(self, event: TopBar.TabClicked) -> None:
+        self.show_view(event.view, self.shelf.list_name)
 
     def action_show_view(self, view: str) -> None:
         self.show_view(view)
@@ -173,17 +159,6 @@ class ReaderScreen(KeepingScreen):
             self.refresh_shelf(otherwise=0)
             self.run_filter(self.filter_input.value)
             self.app.remember(view=shelf.view, list_name=shelf.list_name)
-        self.show_view_tab()
-
-    def show_view_tab(self) -> None:
-        tabs = self.query_one(Tabs)
-        with tabs.prevent(Tabs.TabActivated):
-            if self.shelf.view == "list":
-                tabs.show("list")
-            if tabs.active != self.shelf.view:
-                tabs.active = self.shelf.view
-            if self.shelf.view != "list":
-                tabs.hide("list")
 
     def sort_by(self, sort: str) -> None:
         selected = self.paper_list.paper_id
@@ -201,7 +176,6 @@ class ReaderScreen(KeepingScreen):
             self.shelf.unread_only = False
             self.shelf.reload()
             self.app.remember(view="all", unread_only=False)
-            self.show_view_tab()
             self.filter_input.value = ""
         self.refresh_shelf(keep_paper=paper_id)
         self.paper_list.focus()
@@ -269,18 +243,13 @@ class ReaderScreen(KeepingScreen):
 
     def fetch_progress(self, done: int | None, total: int = 0) -> None:
         """Show a fetch's progress in the bar (`done` of `total` days); None hides it."""
-        fetching = self.query_one("#fetching")
-        fetching.display = done is not None
-        if done is not None:
-            self.query_one("#fetch-label", Label).update(f"fetching {done}/{total} days ")
-            fetching.query_one(ProgressBar).update(total=total, progress=done)
+        self.top_bar.show_progress(done, total)
 
     def reread(self, keep_paper: int | None) -> None:
         """Read the view again from the store, the cursor staying on `keep_paper` when it is shown."""
         self.shelf.reload()
         if (self.shelf.view, self.shelf.list_name) != (self.app.settings.view, self.app.settings.list_name):
             self.app.remember(view=self.shelf.view, list_name=self.shelf.list_name)  # a list gone
-        self.show_view_tab()
         self.refresh_shelf(keep_paper=keep_paper)
         if self.filter_input.value.strip():
             self.run_filter(self.filter_input.value)
