@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import NamedTuple
 
+from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -87,6 +88,9 @@ class LineView(ScrollView):
     def _scrollbar(self, height: int) -> list[Segment]:
         """The scrollbar's cell on each line, drawn as Textual draws its own."""
         styles = self.styles
+        if self.virtual_size.height <= height:  # nothing to scroll: no bar, as Textual's `auto`
+            blank = self.background_colors[1].rich_color
+            return _scrollbar_cells(Bar(height, 0, 0, blank, blank))
         grabbed = self._grabbed is not None
         back = styles.scrollbar_background_active if grabbed else styles.scrollbar_background
         color = styles.scrollbar_color_active if grabbed else styles.scrollbar_color
@@ -135,8 +139,8 @@ class Bar(NamedTuple):
     height: int
     lines: int
     scroll_y: float
-    back: object
-    color: object
+    back: Color
+    color: Color
 
 
 _bar_cache: dict[Bar, list[Segment]] = {}
