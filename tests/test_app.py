@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from pathlib import Path
 
 import pyperclip
@@ -14,6 +15,7 @@ from loaders import lists, userdata
 from loaders.load import load_file
 from loaders.store import Store
 from tui.app import PapershelfApp
+from tui.fuzzy import FuzzyIndex
 from tui.screens.help import HelpScreen
 from tui.screens.list_picker import ListPicker
 from tui.screens.lists_screen import ListsScreen
@@ -227,6 +229,70 @@ async def test_filter_ranks_title_matches_above_abstract_matches(app):
         in_title = [i for i, title in enumerate(titles) if "diffusion" in title.lower()]
         assert in_title == list(range(len(in_title)))
         assert len(titles) > len(in_title) > 10
+
+
+async def until(pilot, condition) -> None:
+    """Let the app run until `condition()` holds (a worker's result arriving), at most ~5 s."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
+
+
+async def test_a_slow_search_finishes_in_a_worker(app, monkeypatch):
+    monkeypatch.setattr("tui.screens.reader.SEARCH_BUDGET", 0.0)  # no search finishes in time
+    on_ui_thread = []
+    score = FuzzyIndex._score
+
+    def scored_where(self, term):
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return score(self, term)
+
+    monkeypatch.setattr(FuzzyIndex, "_score", scored_where)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"difusion kv cahce")
+        await settle(pilot)
+        assert app.shelf.query == "difusion kv cahce"
+        assert set(shown_titles(app)[:2]) == KV_CACHE_PAPERS
+        assert on_ui_thread and not any(on_ui_thread)
+
+
+async def test_a_stale_search_is_dropped(app, monkeypatch):
+    monkeypatch.setattr("tui.screens.reader.SEARCH_BUDGET", 0.0)
+    started, finish = threading.Event(), threading.Event()
+    score = FuzzyIndex._score
+
+    def slow(self, term):
+        if term == "diffusion":
+            started.set()
+            finish.wait(5)
+        return score(self, term)
+
+    monkeypatch.setattr(FuzzyIndex, "_score", slow)
+    offered: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = reader(app)
+        show_filtered = screen.show_filtered
+
+        def offer(result):
+            offered.append(result.query)
+            show_filtered(result)
+
+        monkeypatch.setattr(screen, "show_filtered", offer)
+        screen.filter_input.value = "diffusion"
+        await until(pilot, started.is_set)
+        screen.filter_input.value = "kv"  # while "diffusion" is searched in a worker
+        await until(pilot, lambda: app.shelf.query == "kv")
+        kv_ids = list(app.shelf.ids)
+        finish.set()
+        await settle(pilot)
+        assert offered == ["kv"]  # the cancelled worker's result was not even offered
+        assert app.shelf.query == "kv" and list(app.shelf.ids) == kv_ids
+        show_filtered(app.shelf.filtered("diffusion"))  # nor would it be shown, being stale
+        assert app.shelf.query == "kv" and list(app.shelf.ids) == kv_ids
 
 
 async def test_star_is_committed_at_once_and_shows_in_the_starred_view(app, db_path):

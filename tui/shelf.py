@@ -6,7 +6,7 @@ No Textual here: widgets ask the shelf for the row at a position and for the pap
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -67,7 +67,7 @@ class Shelf:
         self.starred_count = 0
         self.paper_count = 0
         self._rows: dict[int, ListRow] = {}
-        self._view_masks: tuple[PaperIndex, Sequence[int], np.ndarray, np.ndarray] | None = None
+        self._view_docs_read: tuple[PaperIndex, Sequence[int], np.ndarray | None] | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -94,7 +94,7 @@ class Shelf:
             self.base = array("q", (paper_id for paper_id in self.base if paper_id not in read))
         self.notes = userdata.notes_by_paper(self.store)
         self._rows.clear()
-        self._view_masks = None
+        self._view_docs_read = None
         if not self.query:
             self.ids = self.base
 
@@ -151,13 +151,17 @@ class Shelf:
         found = (ids == paper_id).nonzero()[0]  # a numpy array: a filter's result
         return int(found[0]) if len(found) else None
 
-    def filtered(self, query: str) -> Filtered:
-        """The view narrowed by `query`; safe to call from a worker thread."""
+    def filtered(self, query: str, proceed: Callable[[], bool] | None = None) -> Filtered | None:
+        """The view narrowed by `query`; safe to call from a worker thread.
+
+        None when `proceed`, asked before each term not searched yet, answers False.
+        """
         base, index = self.base, self.index
         if not query.strip() or index is None:
             return Filtered(query, base, base)
-        within, rank = self._view_mask(index, base)
-        matches = index.fuzzy.search(query, within=within, rank=rank)
+        matches = index.fuzzy.search(query, view=self._view_docs(index, base), proceed=proceed)
+        if matches is None:
+            return None
         ids = index.ids[matches.docs]
         if noted := _notes_matching(query, self.notes, self._positions(base)):
             import numpy as np
@@ -174,23 +178,23 @@ class Shelf:
         self.ids = result.ids if result.query.strip() and self.index is not None else self.base
         return True
 
-    def _view_mask(self, index: PaperIndex, base: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        cached = self._view_masks
+    def _view_docs(self, index: PaperIndex, base: Sequence[int]) -> np.ndarray | None:
+        """The documents of the view's papers, in the view's order (None: all, in index order);
+        read once per view."""
+        cached = self._view_docs_read
         if cached is not None and cached[0] is index and cached[1] is base:
-            return cached[2], cached[3]
+            return cached[2]
         import numpy as np
 
-        if isinstance(base, range):
-            ids = np.arange(base.start, base.stop, base.step, dtype=np.int64)
-        else:
-            ids = np.asarray(base, dtype=np.int64)
-        docs, positions = index.docs_of(ids)
-        within = np.zeros(index.fuzzy.size, dtype=bool)
-        within[docs] = True
-        rank = np.full(index.fuzzy.size, len(base), dtype=np.int64)
-        rank[docs] = positions
-        self._view_masks = (index, base, within, rank)
-        return within, rank
+        docs = None
+        if not _all_in_order(index, base):
+            if isinstance(base, range):
+                ids = np.arange(base.start, base.stop, base.step, dtype=np.int64)
+            else:
+                ids = np.asarray(base, dtype=np.int64)
+            docs, _ = index.docs_of(ids)
+        self._view_docs_read = (index, base, docs)
+        return docs
 
     def _positions(self, base: Sequence[int]) -> dict[int, int]:
         """Where each paper of `base` is in it; read once per view, and only when there are notes."""
@@ -223,3 +227,12 @@ def _notes_matching(query: str, notes: dict[int, str], positions: dict[int, int]
         and all(fuzz.partial_ratio(word, note.casefold()) >= NOTE_MATCH for word in words)
     ]
     return sorted(found, key=positions.__getitem__)
+
+
+def _all_in_order(index: PaperIndex, base: Sequence[int]) -> bool:
+    """Whether `base` is the index's papers in their order (ids ascending): the listing of a store
+    with no gaps in its ids, a range."""
+    ids = index.ids
+    if not isinstance(base, range) or base.step != 1 or len(base) != len(ids):
+        return False
+    return not len(ids) or (ids[0] == base.start and ids[-1] == base.stop - 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from loaders import lists, userdata
 from loaders.browse import SORT_LABELS, Browser
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
 PREPARE_AFTER = 0.05
+SEARCH_BUDGET = 0.005  # seconds of a search on the UI thread before a worker takes on its other terms
 
 
 class ReaderScreen(KeepingScreen):
@@ -188,10 +191,25 @@ class ReaderScreen(KeepingScreen):
 
     def run_filter(self, query: str) -> None:
         # On the UI thread, so that the list is redrawn in the same screen update as the keystroke:
-        # with the index read, a keystroke's search takes milliseconds (its terms' scores are
-        # cached), and a worker thread only competed with the redraw for the GIL. Callers run it
-        # last, as its result used to arrive last from the worker.
-        self.show_filtered(self.shelf.filtered(query))
+        # with the index read, a keystroke's search takes a few milliseconds (the terms already typed
+        # are cached), and a worker thread would only compete with the redraw for the GIL. A search
+        # still unfinished after SEARCH_BUDGET (a long query of typos) finishes in a worker instead,
+        # so that keys keep coming; a later keystroke makes its result stale. Callers run it last.
+        self.workers.cancel_group(self, "filter")
+        deadline = time.perf_counter() + SEARCH_BUDGET
+        result = self.shelf.filtered(query, proceed=lambda: time.perf_counter() < deadline)
+        if result is None:
+            self.filter_in_background(query)
+        else:
+            self.show_filtered(result)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def filter_in_background(self, query: str) -> None:
+        """Finish a slow search, the terms already scored being cached; dropped once stale."""
+        worker = get_current_worker()
+        result = self.shelf.filtered(query, proceed=lambda: not worker.is_cancelled)
+        if result is not None and not worker.is_cancelled:
+            self.app.call_from_thread(self.show_filtered, result)
 
     def show_filtered(self, result: Filtered) -> None:
         if result.query != self.filter_input.value:

@@ -1,0 +1,260 @@
+"""A word index of one field of many documents: building it from texts, looking words up.
+
+Words are what `tui.fuzzy.TERM` matches in the lowered text: runs of digits, ASCII letters and any
+non-ASCII character. The words are sorted, so that the words beginning with a prefix are a range,
+and the postings of a range of words are contiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+TYPO_MIN_LENGTH = 4
+TYPO_CUTOFF = 75.0
+TYPO_MAX_WORDS = 40
+INFIX_MIN_LENGTH = 3
+CHUNK_DOCS = 2048
+LETTERS = "0123456789abcdefghijklmnopqrstuvwxyz"  # one-letter terms read from bit masks
+
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[ord("0") : ord("9") + 1] = True
+_WORD_BYTE[ord("a") : ord("z") + 1] = True
+_WORD_BYTE[0x80:] = True
+_HASH_BASE = 1_000_003
+
+
+class FieldIndex:
+    """Word → documents postings for one field, the words sorted so that a prefix is a range."""
+
+    def __init__(
+        self,
+        words: list[str],
+        offsets: np.ndarray,
+        docs: np.ndarray,
+        letter_masks: tuple[np.ndarray, np.ndarray] | None = None,
+    ):
+        self.words = words
+        self.offsets = offsets
+        self.docs = docs
+        self._letter_masks = letter_masks
+        self._position = {word: i for i, word in enumerate(words)}
+        # The words by length (stable), so that those of a few lengths are a slice, not a new list.
+        self._length_ids = sorted(range(len(words)), key=lambda i: len(words[i]))
+        self._length_words = [words[i] for i in self._length_ids]
+        self._lengths = [len(word) for word in self._length_words]
+        self._joined = "\n" + "\n".join(words) + "\n"
+        self._line_starts = np.cumsum([0, *(len(word) + 1 for word in words)])
+        self._prefix_tables: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
+
+    @classmethod
+    def build(cls, texts: Iterable[str]) -> FieldIndex:
+        tokenizer = Tokenizer()
+        chunk: list[str] = []
+        for text in texts:
+            chunk.append(text)
+            if len(chunk) == CHUNK_DOCS:
+                tokenizer.add(chunk)
+                chunk = []
+        if chunk:
+            tokenizer.add(chunk)
+        field = cls(*tokenizer.finish())
+        field.letter_masks(tokenizer.doc_count)
+        return field
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        """The index as arrays, for `np.savez`; `FieldIndex.from_arrays` reads them back."""
+        words = np.frombuffer("\n".join(self.words).encode(), dtype=np.uint8)
+        arrays = {f"{name}_words": words, f"{name}_offsets": self.offsets, f"{name}_docs": self.docs}
+        if self._letter_masks is not None:
+            arrays[f"{name}_initials"], arrays[f"{name}_singles"] = self._letter_masks
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Any, name: str) -> FieldIndex:
+        text = arrays[f"{name}_words"].tobytes().decode()
+        masks = None
+        if f"{name}_initials" in arrays:
+            masks = (arrays[f"{name}_initials"], arrays[f"{name}_singles"])
+        words = text.split("\n") if text else []
+        return cls(words, arrays[f"{name}_offsets"], arrays[f"{name}_docs"], masks)
+
+    def postings(self, first: int, last: int) -> np.ndarray:
+        """The documents of the words in [first, last), a document once per word holding it."""
+        return self.docs[self.offsets[first] : self.offsets[last]]
+
+    def letter_masks(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per letter of `LETTERS`, the documents as packed bits: in the first array those with a word
+        beginning with the letter, in the second those where the letter is a word by itself."""
+        if self._letter_masks is None:
+            initials = np.zeros((len(LETTERS), size), dtype=bool)
+            singles = np.zeros((len(LETTERS), size), dtype=bool)
+            for row, letter in enumerate(LETTERS):
+                initials[row, self.postings(*self.prefix_range(letter))] = True
+                exact = self.exact(letter)
+                if exact is not None:
+                    singles[row, self.postings(exact, exact + 1)] = True
+            self._letter_masks = (np.packbits(initials, axis=1), np.packbits(singles, axis=1))
+        return self._letter_masks
+
+    def exact(self, term: str) -> int | None:
+        return self._position.get(term)
+
+    def prefix_range(self, term: str) -> tuple[int, int]:
+        return bisect_left(self.words, term), bisect_left(self.words, term + "\U0010ffff")
+
+    def typos(self, term: str) -> list[tuple[int, float]]:
+        """Words within a typo or two of the term, with their similarity (0–1)."""
+        if len(term) < TYPO_MIN_LENGTH:
+            return []
+        first = bisect_left(self._lengths, len(term) - 2)
+        last = bisect_left(self._lengths, len(term) + 3)
+        found = process.extract(
+            term,
+            self._length_words[first:last],
+            scorer=fuzz.ratio,
+            score_cutoff=TYPO_CUTOFF,
+            limit=TYPO_MAX_WORDS,
+        )
+        return [(self._length_ids[first + index], score / 100) for _, score, index in found]
+
+    def typo_prefixes(self, term: str) -> list[tuple[int, int, float]]:
+        """Ranges of words that begin with the term give or take a typo (`cahce` → `cached`)."""
+        if len(term) < TYPO_MIN_LENGTH:
+            return []
+        prefixes, ranges = self.prefixes(len(term))
+        allowed = 1 if len(term) < 8 else 2
+        found = process.extract(term, prefixes, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        return [(*ranges[index], 1 - distance / len(term)) for _, distance, index in found if distance]
+
+    def prefixes(self, length: int) -> tuple[list[str], list[tuple[int, int]]]:
+        """The distinct `length`-letter beginnings of words, each with its range of words."""
+        cached = self._prefix_tables.get(length)
+        if cached is None:
+            table: dict[str, list[int]] = {}
+            for i, word in enumerate(self.words):
+                if len(word) >= length:
+                    table.setdefault(word[:length], [i, i])[1] = i + 1
+            cached = self._prefix_tables[length] = (list(table), [tuple(r) for r in table.values()])
+        return cached
+
+    def infixes(self, term: str) -> list[int]:
+        """Words that hold the term somewhere after their first letter."""
+        if len(term) < INFIX_MIN_LENGTH or "\n" in term:
+            return []
+        positions = np.array([m.start() for m in re.finditer(re.escape(term), self._joined)], dtype=np.int64)
+        if not len(positions):
+            return []
+        words = np.searchsorted(self._line_starts, positions - 1, side="right") - 1
+        inside = positions - 1 > self._line_starts[words]
+        return sorted(set(words[inside].tolist()))
+
+    def hits(self, term: str, weights: tuple[float, ...]) -> list[tuple[float, int, int]]:
+        """The ranges of words the term matches, each with the weight of its kind of match."""
+        exact_weight, prefix_weight, typo_weight, infix_weight = weights
+        hits = [(infix_weight, word, word + 1) for word in self.infixes(term)]
+        hits += [
+            (typo_weight * similarity * 0.9, *range_) for *range_, similarity in self.typo_prefixes(term)
+        ]
+        hits += [(typo_weight * similarity, word, word + 1) for word, similarity in self.typos(term)]
+        hits.append((prefix_weight, *self.prefix_range(term)))
+        exact = self.exact(term)
+        if exact is not None:
+            hits.append((exact_weight, exact, exact + 1))
+        return hits
+
+
+class Tokenizer:
+    """Splits many texts into (word, document) pairs without a Python object per word.
+
+    Words are hashed with a polynomial hash computed by numpy over the UTF-8 bytes of a chunk; only
+    distinct words of a chunk reach Python, once each.
+    """
+
+    def __init__(self) -> None:
+        self.word_ids: dict[int, int] = {}
+        self.words: list[str] = []
+        self.keys: list[np.ndarray] = []
+        self.doc_count = 0
+
+    def add(self, texts: Sequence[str]) -> None:
+        blob = ("\x00".join(text.lower() for text in texts) + "\x00").encode("utf-8", "replace")
+        data = np.frombuffer(blob, dtype=np.uint8)
+        edges = np.diff(_WORD_BYTE[data].view(np.int8), prepend=np.int8(0), append=np.int8(0))
+        starts = np.flatnonzero(edges == 1)
+        ends = np.flatnonzero(edges == -1)
+        hashes = _span_hashes(data, starts, ends)
+        docs = np.searchsorted(np.flatnonzero(data == 0), starts) + self.doc_count
+        unique, first, inverse = _unique(hashes)
+        pairs = zip(unique.tolist(), first.tolist(), strict=True)
+        ids = np.fromiter(
+            (self._word_id(hashed, blob, starts[i], ends[i]) for hashed, i in pairs),
+            dtype=np.int64,
+            count=len(unique),
+        )
+        keys = np.sort((ids[inverse] << 32) | docs)
+        self.keys.append(keys[np.diff(keys, prepend=np.int64(-1)) != 0])
+        self.doc_count += len(texts)
+
+    def _word_id(self, hashed: int, blob: bytes, start: int, end: int) -> int:
+        word_id = self.word_ids.get(hashed)
+        if word_id is None:
+            word_id = self.word_ids[hashed] = len(self.words)
+            self.words.append(blob[start:end].decode("utf-8", "replace"))
+        return word_id
+
+    def finish(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The words sorted, and each one's documents: `docs[offsets[i] : offsets[i + 1]]`."""
+        order = sorted(range(len(self.words)), key=self.words.__getitem__)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        keys = np.concatenate(self.keys) if self.keys else np.zeros(0, dtype=np.int64)
+        keys = np.sort((rank[keys >> 32] << 32) | (keys & 0xFFFFFFFF))
+        counts = np.bincount((keys >> 32).astype(np.int64), minlength=len(order))
+        offsets = np.concatenate(([0], np.cumsum(counts)))
+        return [self.words[i] for i in order], offsets, (keys & 0xFFFFFFFF).astype(np.int32)
+
+
+_powers = np.ones(1, dtype=np.uint64)
+_inverse_powers = np.ones(1, dtype=np.uint64)
+
+
+def _span_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each byte span, the same for the same bytes wherever they occur."""
+    global _powers, _inverse_powers
+    if len(_powers) < len(data) + 1:
+        size = max(len(data) + 1, 2 * len(_powers))
+        _powers = _power_table(_HASH_BASE, size)
+        _inverse_powers = _power_table(pow(_HASH_BASE, -1, 1 << 64), size)
+    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
+    np.cumsum((data.astype(np.uint64) + np.uint64(1)) * _powers[: len(data)], out=prefix[1:])
+    lengths = (ends - starts).astype(np.uint64) << np.uint64(56)
+    return ((prefix[ends] - prefix[starts]) * _inverse_powers[starts]) ^ lengths
+
+
+def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct values, the index of one occurrence of each, and each value's distinct index.
+
+    `np.unique` hashes since numpy 2.3, several times slower than sorting for these arrays.
+    """
+    order = np.argsort(values)
+    ordered = values[order]
+    distinct = np.empty(len(values), dtype=bool)
+    distinct[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=distinct[1:])
+    inverse = np.empty(len(values), dtype=np.intp)
+    inverse[order] = np.cumsum(distinct) - 1
+    return ordered[distinct], order[distinct], inverse
+
+
+def _power_table(base: int, size: int) -> np.ndarray:
+    """base**0 .. base**(size-1), modulo 2**64."""
+    powers = np.ones(size, dtype=np.uint64)
+    np.cumprod(np.full(size - 1, base, dtype=np.uint64), out=powers[1:])
+    return powers
