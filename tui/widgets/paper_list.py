@@ -113,7 +113,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             self.move_to(round(self.scroll_offset.y) + offset.y)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.shelf))
+        set_virtual_size(self, Size(self.size.width, len(self.shelf)))
 
     def on_focus(self) -> None:
         self.refresh()
