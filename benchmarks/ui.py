@@ -103,7 +103,7 @@ def report(db: Path, repeat: int) -> None:
         value = statistics.median(ms for run in runs for ms in run[action])
         verdict(f"  {action.replace('_', ' ')}", value, ACTION_MS, " ms")
     index_load = statistics.median(run["index_load"] for run in runs)
-    print(f"  index read from the cache (in the background): {index_load:.0f} ms")
+    print(f"  index read from the cache (in the background, after the first screen): {index_load:.0f} ms")
     verdict("  peak RSS", max(run["rss_mb"] for run in runs), RSS_MB, " MB")
     pilot = statistics.median(run["pilot_cursor_down"] for run in runs)
     pilot_bare = statistics.median(ms for bare in bares for ms in bare["pilot_key"])
@@ -228,11 +228,11 @@ async def first_screen(db: Path) -> dict:
 def noting_text(draw_line, widget: type, painted: set[type]):
     """`draw_line` that adds `widget` to `painted` once it draws a line with text."""
 
-    def draw_noting(self, y: int, width: int):
-        strip = draw_line(self, y, width)
-        if strip.text.strip():
+    def draw_noting(self, key, width: int):
+        segments = draw_line(self, key, width)
+        if "".join(segment.text for segment in segments).strip():
             painted.add(widget)
-        return strip
+        return segments
 
     return draw_noting
 
@@ -246,8 +246,10 @@ async def interact(db: Path) -> dict:
     frames = Frames(app)
     async with app.run_test(size=(120, 40)) as pilot:
         started = time.perf_counter()
-        await app.workers.wait_for_complete()
+        while app.shelf.index is None:  # read in a worker started after the first screen
+            await asyncio.sleep(0.01)
         index_load = time.perf_counter() - started
+        await app.workers.wait_for_complete()
         await pilot.pause()
         app.screen.query_one(FilterInput).cursor_blink = False  # a blink would be a screen update too
 
@@ -258,12 +260,14 @@ async def interact(db: Path) -> dict:
         pilot_cursor_down = (time.perf_counter() - pressed) * 1000
 
         cursor_down = [await frames.key(app, "j") for _ in range(5)]
-        jump_to_end = [await frames.key(app, "G")]
-        star_toggle = [await frames.key(app, "s") for _ in range(2)]
-        await frames.key(app, "g")
+        jump_to_end = []
+        for _ in range(3):
+            jump_to_end.append(await frames.key(app, "G"))
+            await frames.key(app, "g")
+        star_toggle = [await frames.key(app, "s") for _ in range(4)]
         await frames.key(app, "slash")
         keystrokes = [await frames.key(app, KEY_NAMES.get(key, key)) for key in QUERY]
-        assert app.shelf.query == QUERY and len(app.shelf) > 0, "the filter found nothing"
+        assert app.shelf.query == QUERY and 0 < len(app.shelf) < app.shelf.total, "the filter did not filter"
         return {
             "papers": app.shelf.paper_count,
             "index_load": index_load * 1000,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # numpy comes with the index, after the first screen
     from tui.paper_index import PaperIndex
 
 VIEWS = ("all", "starred", "list")
-ROW_WINDOW = 200
+ROW_WINDOW = 120  # rows read at once around the one asked for: three screens
 MAX_CACHED_ROWS = 4000
 NOTE_MATCH = 80  # rapidfuzz partial_ratio of each query word against a note
 

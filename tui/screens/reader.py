@@ -75,7 +75,7 @@ class ReaderScreen(KeepingScreen):
         # list's cursor or the filter's text.
         self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
         self.watch(self.filter_input, "value", self.run_filter, init=False)
-        self.refresh_shelf(keep_paper=self._selected_at_start)
+        self.refresh_shelf(keep_paper=self._selected_at_start, papers_changed=True)
         self.paper_list.focus()
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.notice_outside_changes)
         # After the first screen: reading the index (and importing numpy for it) would delay it.
@@ -116,13 +116,17 @@ class ReaderScreen(KeepingScreen):
             if paper := self.shelf.paper(position):
                 self.query_one(PaperDetail).prepare(paper)
 
-    def refresh_shelf(self, keep_paper: int | None = None, otherwise: int | None = None) -> None:
+    def refresh_shelf(
+        self, keep_paper: int | None = None, otherwise: int | None = None, papers_changed: bool = False
+    ) -> None:
         """Redraw after the shelf changed: the cursor stays on `keep_paper` if shown, else goes to
-        `otherwise` (default: stays in place)."""
+        `otherwise` (default: stays in place). `papers_changed`: their data changed too (a star,
+        a note, a load), so the paper under the cursor is shown again even if it is the same."""
         shown = self.paper_list.highlighted
         self.paper_list.shelf_changed(keep_paper, otherwise)
         self.update_counts()
-        if self.paper_list.highlighted == shown:  # else the list's watch has just shown the new one
+        # Else the list's watch has just shown the new one.
+        if papers_changed and self.paper_list.highlighted == shown:
             self.show_paper()
 
     def update_counts(self) -> None:
@@ -268,7 +272,7 @@ class ReaderScreen(KeepingScreen):
         self.shelf.reload()
         if (self.shelf.view, self.shelf.list_name) != (self.app.settings.view, self.app.settings.list_name):
             self.app.remember(view=self.shelf.view, list_name=self.shelf.list_name)  # a list gone
-        self.refresh_shelf(keep_paper=keep_paper)
+        self.refresh_shelf(keep_paper=keep_paper, papers_changed=True)
         if self.filter_input.value.strip():
             self.run_filter(self.filter_input.value)
 
@@ -278,7 +282,7 @@ class ReaderScreen(KeepingScreen):
         else:
             self.shelf.notes = userdata.notes_by_paper(self.store)
             self.shelf.forget_rows([paper_id] if paper_id is not None else None)
-            self.refresh_shelf(keep_paper=self.paper_list.paper_id)
+            self.refresh_shelf(keep_paper=self.paper_list.paper_id, papers_changed=True)
 
     # Actions on the current paper ----------------------------------------------------------------
 

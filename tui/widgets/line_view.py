@@ -23,9 +23,10 @@ class LineView(ScrollView):
 
     Textual passes each line of a widget through its styles (border, padding, tint, opacity) and
     draws a scrollbar as a widget of its own: ≈0.1 ms a line and 2–3 ms a scrollbar change here,
-    most of a frame. A LineView has no border, padding or scrollbar widget. Subclasses say what a
-    line shows (`line_key`) and draw it `text_width` cells wide (`draw_line`); the view adds the
-    scrollbar column and keeps finished lines by key, so a line that did not change costs a lookup.
+    most of a frame. A LineView has no border, padding or scrollbar widget. Subclasses say what
+    lines show (`line_keys`) and draw a line from its key, `text_width` cells wide (`draw_line`);
+    the view adds the scrollbar column and keeps finished lines by key, so a line that did not
+    change costs a lookup.
     """
 
     DEFAULT_CSS = """
@@ -38,7 +39,8 @@ class LineView(ScrollView):
 
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
-        self._finished: dict[Hashable, Strip] = {}
+        self._finished: dict[tuple[Hashable, Segment], Strip] = {}
+        self._finished_for: tuple = ()  # the width, filters and background they were made for
         self._grabbed: tuple[int, float] | None = None  # the mouse's screen y and scroll y
 
     @property
@@ -50,12 +52,12 @@ class LineView(ScrollView):
     def allow_vertical_scroll(self) -> bool:
         return not self.disabled and self.max_scroll_y > 0
 
-    def line_key(self, y: int) -> Hashable:
-        """What line `y` of the view shows: equal keys, equal lines."""
+    def line_keys(self, lines: range) -> list[Hashable]:
+        """What these lines of the view show: equal keys, equal lines."""
         raise NotImplementedError
 
-    def draw_line(self, y: int, width: int) -> Strip:
-        """Line `y` of the view, `width` cells."""
+    def draw_line(self, key: Hashable, width: int) -> list[Segment]:
+        """The line `key` stands for, exactly `width` cells."""
         raise NotImplementedError
 
     def render_line(self, y: int) -> Strip:
@@ -69,17 +71,17 @@ class LineView(ScrollView):
         filters = tuple(self.get_line_filters())
         _, background = self.background_colors
         finished = self._finished
-        if len(finished) > MAX_CACHED_LINES:
+        if len(finished) > MAX_CACHED_LINES or self._finished_for != (text_width, filters, background):
             finished.clear()
+            self._finished_for = (text_width, filters, background)
         strips = []
-        for y in crop.line_range:
-            key = (self.line_key(y), bar[y], text_width, filters, background)
-            strip = finished.get(key)
+        for y, key in zip(crop.line_range, self.line_keys(crop.line_range), strict=True):
+            strip = finished.get((key, bar[y]))
             if strip is None:
-                strip = Strip([*self.draw_line(y, text_width), bar[y]], width)
+                strip = Strip([*self.draw_line(key, text_width), bar[y]], width)
                 for line_filter in filters:
                     strip = strip.apply_filter(line_filter, background)
-                finished[key] = strip
+                finished[key, bar[y]] = strip
             strips.append(strip)
         if crop.column_span != (0, width):
             strips = [strip.crop(*crop.column_span) for strip in strips]

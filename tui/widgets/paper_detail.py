@@ -154,15 +154,16 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         self._wrap()  # the first render comes before the first Resize: the paper shows in it
         return super().render_lines(crop)
 
-    def line_key(self, y: int) -> tuple:
+    def line_keys(self, lines: range) -> list[tuple]:
         if self._style is None:  # read once per restyle: `rich_style` is slow
             self._style = self.rich_style
-        return self._lines_shown, self.scroll_offset.y + y, self._style
+        top, shown, style = self.scroll_offset.y, self._lines_shown, self._style
+        return [(shown, top + y, style) for y in lines]
 
-    def draw_line(self, y: int, width: int) -> Strip:
-        _, number, style = self.line_key(y)
+    def draw_line(self, key: tuple, width: int) -> list[Segment]:
+        _, number, style = key
         if not 0 <= number < len(self.lines):
-            return Strip.blank(width, style)
+            return [Segment(" " * width, style)]
         line = self.lines[number]
         text_width = width - 2 * MARGIN
         if line.cell_length > text_width:
@@ -170,8 +171,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         text = [*line, Segment(" " * (text_width - line.cell_length), style)]
         # The margins as Textual draws padding: background only.
         margin = Segment(" " * MARGIN, Style(bgcolor=style.bgcolor))
-        segments = [margin, *Segment.apply_style([s for s in text if s.text], style), margin]
-        return Strip(segments, width)
+        return [margin, *Segment.apply_style([s for s in text if s.text], style), margin]
 
     def render_paper(self, paper: Paper | None) -> tuple[Text | Links, ...]:
         """The paper as blocks: header, note, abstract, links."""

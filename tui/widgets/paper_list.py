@@ -125,15 +125,16 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         super().notify_style_update()
         self._styles = None
 
-    def line_key(self, y: int) -> tuple:
-        position = round(self.scroll_offset.y) + y
-        return self.shelf.row(position), position == self.cursor, self.shelf.query, self.line_styles()
+    def line_keys(self, lines: range) -> list[tuple]:
+        top, cursor, styles = round(self.scroll_offset.y), self.cursor, self.line_styles()
+        row, query = self.shelf.row, self.shelf.query
+        return [(row(top + y), top + y == cursor, query, styles) for y in lines]
 
-    def draw_line(self, y: int, width: int) -> Strip:
-        row, cursor, _, styles = self.line_key(y)
+    def draw_line(self, key: tuple, width: int) -> list[Segment]:
+        row, cursor, _, styles = key
         if row is None:
-            return Strip.blank(width, styles.base)
-        return self.line_strip(row, width, styles, cursor=cursor)
+            return [Segment(" " * width, styles.base)]
+        return self.line_segments(row, width, styles, cursor=cursor)
 
     def line_styles(self) -> LineStyles:
         # Read once per focus change or restyle: `get_component_rich_style` is slow.
@@ -150,7 +151,9 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             )
         return self._styles
 
-    def line_strip(self, row: ListRow, width: int, styles: LineStyles, cursor: bool = False) -> Strip:
+    def line_segments(
+        self, row: ListRow, width: int, styles: LineStyles, cursor: bool = False
+    ) -> list[Segment]:
         """One paper's line, exactly `width` cells: star, title, date, upvotes, organization."""
         details = f" {strip_controls(row.published_text or ''):<{DATE_WIDTH - 1}}"
         details += f"{'▲' + str(row.upvotes) if row.upvotes is not None else '':>{UPVOTES_WIDTH}}"
@@ -181,7 +184,10 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             start = span_end
         segments.append(Segment(title[start:] + padding, plain))
         segments.append(Segment(details, styled(styles.meta)))
-        return Strip([segment for segment in segments if segment.text]).adjust_cell_length(width, base)
+        segments = [segment for segment in segments if segment.text]
+        if title_width + 2 + cell_len(details) != width:  # a pane too narrow for the details
+            return list(Strip(segments).adjust_cell_length(width, base))
+        return segments
 
 
 class LineStyles(NamedTuple):
