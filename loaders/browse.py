@@ -46,7 +46,7 @@ class Browser:
         """Every paper id in the order of `sort` (a key of SORTS): a range or an array('q')."""
         if sort == "listing":
             count, first, last = self.conn.execute(
-                "SELECT (SELECT count(*) FROM papers), (SELECT min(id) FROM papers),"
+                "SELECT (SELECT papers FROM paper_count), (SELECT min(id) FROM papers),"
                 " (SELECT max(id) FROM papers)"
             ).fetchone()
             if not count:

@@ -3,7 +3,7 @@
 Never edit a migration that has shipped: add a new one. Tables a person can read in Datasette:
 `papers` (what loaders find, merged), `sources` and `paper_sources` (where each paper came from),
 and the user's own data (`stars`, `lists`, `list_papers`, `notes`, `reads`), keyed by paper id so
-that no reload can touch it.
+that no reload can touch it. `paper_count` is kept by triggers.
 """
 
 from __future__ import annotations
@@ -119,6 +119,19 @@ def paper_details(db: Database) -> None:
         ALTER TABLE papers ADD COLUMN ai_keywords TEXT
         """,
     )
+
+
+@migrations(name="004_paper_count")
+def paper_count(db: Database) -> None:
+    """The number of papers, kept by triggers: counting 100,000 rows reads megabytes of index, a
+    fifth of a second from a cold disk before the reader's first screen."""
+    db.execute("CREATE TABLE paper_count (papers INTEGER NOT NULL)")
+    db.execute("INSERT INTO paper_count (papers) SELECT count(*) FROM papers")
+    for name, event, change in (("paper_added", "INSERT", "+ 1"), ("paper_removed", "DELETE", "- 1")):
+        db.execute(
+            f"CREATE TRIGGER {name} AFTER {event} ON papers"
+            f" BEGIN UPDATE paper_count SET papers = papers {change}; END"
+        )
 
 
 def _execute_all(db: Database, script: str) -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 # The last of loaders.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
-LAST_MIGRATION = "003_paper_details"
+LAST_MIGRATION = "004_paper_count"
 LOOKUP_CHUNK = 500
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
 _ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "added_at", "updated_at"))
@@ -123,7 +123,7 @@ class Store:
     # Papers ---------------------------------------------------------------------------------------
 
     def paper_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        return self.conn.execute("SELECT papers FROM paper_count").fetchone()[0]
 
     def papers(self, ids: Iterable[int] | None = None, starred_only: bool = False) -> Iterator[Paper]:
         """Papers with their stars and sources: those of `ids` in that order, else all in id order."""

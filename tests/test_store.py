@@ -111,8 +111,21 @@ def test_search_index_follows_loads_and_outside_edits(sample_store, tmp_path):
     triggers = {
         row[0] for row in sample_store.conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
     }
-    assert triggers == {"papers_ai", "papers_ad", "papers_au"}
+    assert triggers == {"papers_ai", "papers_ad", "papers_au", "paper_added", "paper_removed"}
     assert Database(sample_store.path)["papers"].detect_fts() == "papers_fts"
+
+
+def test_the_paper_count_is_kept_through_loads_and_outside_deletes(sample_store, tmp_path):
+    def counted() -> int:
+        return sample_store.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    assert sample_store.paper_count() == counted() == 334
+    load_file(sample_store, write(tmp_path / "new.txt", SAMPLE["004"].read_text().replace("Bridging", "New")))
+    assert sample_store.paper_count() == counted() > 334
+    with Store(sample_store.path) as other:
+        other.conn.execute("DELETE FROM paper_sources WHERE paper_id = 5")
+        other.conn.execute("DELETE FROM papers WHERE id = 5")
+    assert sample_store.paper_count() == counted()
 
 
 def test_a_failed_load_leaves_the_store_as_it_was(sample_store, tmp_path, monkeypatch):

@@ -64,10 +64,9 @@ class ReaderScreen(KeepingScreen):
     def compose(self) -> ComposeResult:
         yield TopBar(id="top-bar")
         yield FilterInput(id="filter")
-        with Container(id="panes"):
-            with Container(id="papers-pane"):  # draws the border: the list draws its lines only
-                yield PaperList(self.shelf, id="papers")
-            yield PaperDetail(id="detail")
+        with Container(id="papers-pane"):  # draws the border: the list draws its lines only
+            yield PaperList(self.shelf, id="papers")
+        yield PaperDetail(id="detail")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
