@@ -1,0 +1,28 @@
+"""The detail pane's fast wrap of plain abstracts gives the lines Rich gives."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+from rich.segment import Segment
+from rich.text import Text
+
+from loaders.store import Store
+from tui.widgets.paper_detail import _plain_and_short_words, _wrapped_plain
+
+
+def rich_lines(text: Text, width: int) -> list[str]:
+    console = Console(width=200)
+    segments = console.render(text, console.options.update_width(width))
+    return ["".join(segment.text for segment in line).rstrip() for line in Segment.split_lines(segments)]
+
+
+@pytest.mark.parametrize("width", [24, 45, 80])
+def test_plain_abstracts_wrap_as_rich_wraps_them(sample_store: Store, width: int):
+    fast = 0
+    for paper in sample_store.papers():
+        abstract = Text(paper.abstract, overflow="fold")
+        if _plain_and_short_words(abstract, width):
+            fast += 1
+            assert _wrapped_plain(abstract.plain, width) == rich_lines(abstract, width), paper.title
+    assert fast > 200  # most abstracts take the fast way
