@@ -122,6 +122,10 @@ class Store:
 
     # Papers ---------------------------------------------------------------------------------------
 
+    def is_empty(self) -> bool:
+        """No paper at all: asked of the rows themselves, not of the kept count."""
+        return self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM papers)").fetchone()[0] == 1
+
     def paper_count(self) -> int:
         return self.conn.execute("SELECT papers FROM paper_count").fetchone()[0]
 

@@ -175,6 +175,27 @@ async def test_the_scrollbar_pages_and_drags_and_the_wheel_scrolls(app):
         assert papers.scroll_y > scrolled and papers.cursor == 0
 
 
+async def test_a_press_on_the_scrollbar_is_no_click_on_a_paper(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = reader(app).paper_list
+        bar_x, height = papers.size.width - 1, papers.size.height
+        await pilot.mouse_down(PaperList, offset=(bar_x, 0))  # grabs the thumb
+        await pilot.press("question_mark", "escape")  # a screen pushed and popped ends the capture
+        await pilot.hover(PaperList, offset=(10, height - 2))
+        assert papers.scroll_y == 0
+
+        await pilot.mouse_down(PaperList, offset=(bar_x, height - 1))  # pages down
+        # The mouse comes up over a title: Textual makes it a click on the list.
+        x, y = bar_x - 5, 6
+        region = papers.region
+        papers.post_message(
+            events.Click(papers, x, y, 0, 0, 1, False, False, False, region.x + x, region.y + y)
+        )
+        await pilot.pause()
+        assert papers.cursor == 0 and papers.scroll_y == height
+
+
 async def test_a_long_link_folds_under_itself(store, tmp_path, settings_file):
     url = "https://example.org/" + "a-very-long-path/" * 12
     page = write(tmp_path / "page.txt", f"A paper with a long link\n{'Real abstract text here. ' * 4}{url}\n")

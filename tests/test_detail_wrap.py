@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
@@ -26,3 +28,10 @@ def test_plain_abstracts_wrap_as_rich_wraps_them(sample_store: Store, width: int
             fast += 1
             assert _wrapped_plain(abstract.plain, width) == rich_lines(abstract, width), paper.title
     assert fast > 200  # most abstracts take the fast way
+
+
+@given(st.text(alphabet="ab -\n", max_size=80), st.integers(min_value=3, max_value=20))
+def test_any_text_the_fast_wrap_takes_wraps_as_rich_wraps_it(text: str, width: int):
+    block = Text(text, overflow="fold")
+    if _plain_and_short_words(block, width):
+        assert _wrapped_plain(text, width) == rich_lines(block, width)

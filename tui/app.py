@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import re
 import threading
@@ -22,6 +23,13 @@ from tui.settings import Settings, settings_path
 from tui.shelf import Shelf
 
 EXPORT_FORMATS = {".md": "markdown", ".bib": "bibtex", ".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
+
+
+@functools.cache
+def freeze_imports() -> None:
+    """Leave what was imported, which lives as long as the process, out of the collector's full
+    passes: one would otherwise walk it all before the first screen (20–70 ms)."""
+    gc.freeze()
 
 
 def _commands():
@@ -44,9 +52,7 @@ class PapershelfApp(App[None]):
     ]
 
     def __init__(self, store: Store, settings_file: Path | None = None):
-        # What was imported lives as long as the app: leave it out of the collector's full passes,
-        # one of which would otherwise walk it all before the first screen (20–70 ms).
-        gc.freeze()
+        freeze_imports()
         super().__init__()
         self.store = store
         self.settings_file = settings_file
@@ -234,7 +240,7 @@ class FetchStopped(Exception):
 
 def run(store: Store) -> None:
     """Open the reader on `store`; an empty store first gets the built-in sample."""
-    if store.paper_count() == 0:
+    if store.is_empty():
         from loaders.load import load_sample
 
         load_sample(store)

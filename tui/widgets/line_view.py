@@ -42,6 +42,7 @@ class LineView(ScrollView):
         self._finished: dict[tuple[Hashable, Segment], Strip] = {}
         self._finished_for: tuple = ()  # the width, filters and background they were made for
         self._grabbed: tuple[int, float] | None = None  # the mouse's screen y and scroll y
+        self._pressed_on_scrollbar = False
 
     @property
     def text_width(self) -> int:
@@ -108,8 +109,15 @@ class LineView(ScrollView):
     def on_scrollbar(self, x: int) -> bool:
         return x >= self.text_width and self.max_scroll_y > 0
 
+    @property
+    def pressed_on_scrollbar(self) -> bool:
+        """Whether the mouse went down on the scrollbar last: a click it makes, wherever the
+        mouse comes up, is the scrollbar's, not a click on a line."""
+        return self._pressed_on_scrollbar
+
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        if not self.on_scrollbar(event.x):
+        self._pressed_on_scrollbar = self.on_scrollbar(event.x)
+        if not self._pressed_on_scrollbar:
             return
         event.stop()
         height = self.size.height
@@ -124,7 +132,7 @@ class LineView(ScrollView):
             self.refresh()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._grabbed is not None:
+        if self._grabbed is not None and self.app.mouse_captured is self:
             screen_y, scroll_y = self._grabbed
             lines_per_row = self.virtual_size.height / max(1, self.size.height)
             y = scroll_y + (event.screen_y - screen_y) * lines_per_row
@@ -132,8 +140,15 @@ class LineView(ScrollView):
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._grabbed is not None:
-            self._grabbed = None
             self.release_mouse()
+            self._let_go()
+
+    def on_mouse_release(self) -> None:
+        self._let_go()  # the capture ended another way: a screen pushed or popped
+
+    def _let_go(self) -> None:
+        if self._grabbed is not None:
+            self._grabbed = None
             self.refresh()
 
 

@@ -206,14 +206,17 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
 
 
 def _plain_and_short_words(block: Text, width: int) -> bool:
-    """Whether `block` is unstyled ASCII without a word longer than `width` (Rich folds those
-    from a line of their own, `textwrap` from the end of the line before)."""
+    """Whether `block` is unstyled ASCII in which `textwrap` breaks lines as Rich does: no word
+    longer than `width` (Rich folds those from a line of their own, `textwrap` from the end of the
+    line before), no paragraph starting with spaces (`textwrap` drops them when the first word
+    does not fit after them)."""
     text = block.plain
     return (
         not block.spans
         and not block.style
         and text.isascii()
         and len(max(text.split(), key=len, default="")) <= width
+        and not any(paragraph[:1].isspace() for paragraph in text.split("\n"))
     )
 
 

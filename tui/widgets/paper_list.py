@@ -109,7 +109,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and not self.on_scrollbar(offset.x):
+        if offset is not None and not self.pressed_on_scrollbar:
             self.move_to(round(self.scroll_offset.y) + offset.y)
 
     def on_resize(self) -> None:
