@@ -144,6 +144,18 @@ async def test_detail_follows_the_cursor(app):
         assert current_title(app) in reader(app).query_one(PaperDetail).plain
 
 
+async def test_the_detail_stays_scrolled_when_its_paper_is_starred(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "j", "j", "j")  # the detail, scrolled down
+        detail = reader(app).query_one(PaperDetail)
+        assert detail.scroll_y == 3
+        await pilot.press("s")
+        assert detail.scroll_y == 3 and "★ starred" in detail.plain
+        await pilot.press("shift+tab", "j")  # another paper shows from its top
+        assert detail.scroll_y == 0
+
+
 async def test_click_moves_the_cursor(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -72,6 +72,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
         self.shown: tuple[Text | Links, ...] = ()
+        self._paper_id: int | None = None
         self.lines: list[Strip] = []
         self._wrapped_width = 0
         self._lines_shown = 0  # counts the papers and widths wrapped: a key of the lines drawn
@@ -79,12 +80,17 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         self._style: Style | None = None
 
     def show(self, paper: Paper | None) -> None:
+        """Show `paper` from its top; the same paper again (starred, read, noted) stays scrolled
+        where the reader left it."""
         shown = self.render_paper(paper)
         if shown != self.shown:
             self.shown = shown
             self._wrapped_width = 0
         self._wrap()
-        self.scroll_home(animate=False, immediate=True)
+        paper_id = paper.id if paper is not None else None
+        if paper_id != self._paper_id:
+            self._paper_id = paper_id
+            self.scroll_home(animate=False, immediate=True)
 
     @property
     def plain(self) -> str:
