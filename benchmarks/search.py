@@ -17,7 +17,6 @@ Medians of --repeat runs.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import tempfile
@@ -28,7 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from benchmarks.ui import build_store
+from benchmarks.ui import arguments, build_store
 from loaders.browse import Browser
 from loaders.store import Store
 from tui import fuzzy
@@ -44,13 +43,7 @@ KEYSTROKE_MEDIAN_MS, SPANS_MS = 3.0, 0.5
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--papers", type=int, default=100_000)
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = arguments(__doc__).parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db or build_store(Path(scratch), args.papers)
         os.environ.setdefault("PAPERSHELF_CACHE", str(Path(scratch) / "cache"))

@@ -36,13 +36,19 @@ QUIET_SECONDS = 0.3
 KEY_CHARACTERS = {"space": " ", "slash": "/"}
 
 
-def main() -> None:
+def arguments(description: str | None) -> argparse.ArgumentParser:
+    """The options every benchmark takes: a store to use, or how many papers to generate."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    return parser
+
+
+def main() -> None:
+    parser = arguments(__doc__)
     parser.add_argument("--measure", choices=("bare", "first", "interact"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -45,9 +45,9 @@ class Browser:
     def paper_ids(self, sort: str) -> Sequence[int]:
         """Every paper id in the order of `sort` (a key of SORTS): a range or an array('q')."""
         if sort == "listing":
-            count, first, last = self.conn.execute(
-                "SELECT (SELECT papers FROM paper_count), (SELECT min(id) FROM papers),"
-                " (SELECT max(id) FROM papers)"
+            count = self.store.paper_count()
+            first, last = self.conn.execute(
+                "SELECT (SELECT min(id) FROM papers), (SELECT max(id) FROM papers)"
             ).fetchone()
             if not count:
                 return range(0)

@@ -63,7 +63,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
     def shelf_changed(self, keep_paper: int | None = None, otherwise: int | None = None) -> None:
         """The shelf's ids changed: resize, keep the cursor on `keep_paper` when it is still shown,
         else move it to `otherwise` (default: where it is)."""
-        set_virtual_size(self, Size(self.size.width, len(self.shelf)))
+        self._size_to_shelf()
         position = self.shelf.position_of(keep_paper)
         if position is None:
             position = self.cursor if otherwise is None else otherwise
@@ -113,6 +113,10 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             self.move_to(round(self.scroll_offset.y) + offset.y)
 
     def on_resize(self) -> None:
+        self._size_to_shelf()
+
+    def _size_to_shelf(self) -> None:
+        """A line per paper of the shelf, as wide as the view."""
         set_virtual_size(self, Size(self.size.width, len(self.shelf)))
 
     def on_focus(self) -> None:
@@ -131,10 +135,10 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         return [(row(top + y), top + y == cursor, query, styles) for y in lines]
 
     def draw_line(self, key: tuple, width: int) -> list[Segment]:
-        row, cursor, _, styles = key
+        row, cursor, query, styles = key
         if row is None:
             return [Segment(" " * width, styles.base)]
-        return self.line_segments(row, width, styles, cursor=cursor)
+        return self.line_segments(row, width, styles, query, cursor=cursor)
 
     def line_styles(self) -> LineStyles:
         # Read once per focus change or restyle: `get_component_rich_style` is slow.
@@ -152,7 +156,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         return self._styles
 
     def line_segments(
-        self, row: ListRow, width: int, styles: LineStyles, cursor: bool = False
+        self, row: ListRow, width: int, styles: LineStyles, query: str = "", cursor: bool = False
     ) -> list[Segment]:
         """One paper's line, exactly `width` cells: star, title, date, upvotes, organization."""
         details = f" {strip_controls(row.published_text or ''):<{DATE_WIDTH - 1}}"
@@ -163,10 +167,10 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         title_width = max(8, width - 2 - cell_len(details))
         title = strip_controls(row.title)
         spans = []
-        if self.shelf.query:
+        if query:
             from tui.fuzzy import title_spans  # with the index, after the first screen
 
-            spans = title_spans(self.shelf.query, title)
+            spans = title_spans(query, title)
         title, padding = _truncate(title, title_width)
         base = styles.base + styles.cursor if cursor else styles.base
 
