@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from loaders.load import sample_files
-from loaders.models import Paper
-from loaders.page import parse_page
-from loaders.reading import open_text, read_lines
+from papershelf.loaders.models import Paper
+from papershelf.loaders.sources.load import sample_files
+from papershelf.loaders.sources.page import parse_page
+from papershelf.loaders.sources.reading import open_text, read_lines
 
 SHAPES = ("compact", "spaced_metadata", "spaced")
 HEADERS = {

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from benchmarks.generate import SHAPES, write_shape
-from loaders.models import MERGED_FIELDS
-from loaders.parsing import parse_here
-from loaders.store import Store, now
+from papershelf.loaders.models import MERGED_FIELDS
+from papershelf.loaders.sources.parsing import parse_here
+from papershelf.loaders.store.database import Store, now
 
 TARGET_SECONDS = 10.0
 TARGET_RAW_RATIO = 2.0
@@ -33,7 +33,8 @@ def run_cli(db: Path, path: Path) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of `papershelf --db DB load PATH` in a child process."""
     start = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--db", str(db), "load", str(path)], stdout=subprocess.DEVNULL
+        [sys.executable, "-m", "papershelf.tui", "--db", str(db), "load", str(path)],
+        stdout=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start

@@ -28,13 +28,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from benchmarks.ui import arguments, build_store
-from loaders.browse import Browser
-from loaders.store import Store
-from tui import fuzzy
-from tui.fuzzy import FuzzyIndex, title_spans
-from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
-from tui.screens.reader import SEARCH_BUDGET
-from tui.shelf import Shelf
+from papershelf.loaders.search import fuzzy
+from papershelf.loaders.search.fuzzy import FuzzyIndex, title_spans
+from papershelf.loaders.search.paper_index import PaperIndex, cache_path, load_cached, save_cached
+from papershelf.loaders.store.browse import Browser
+from papershelf.loaders.store.database import Store
+from papershelf.tui.screens.reader import SEARCH_BUDGET
+from papershelf.tui.shelf import Shelf
 
 QUERY = "diffusion kv"
 WORST = ("a b c d e", "e", "th", "difusion langauge modle acceleraton cahe")

@@ -66,7 +66,7 @@ def build_store(scratch: Path, papers: int) -> Path:
         [sys.executable, "-m", "benchmarks.generate", scratch, "--papers", str(papers)], check=True
     )
     db = scratch / "ui.db"
-    command = [sys.executable, "-m", "tui", "--db", db, "load", scratch / "spaced_metadata.txt"]
+    command = [sys.executable, "-m", "papershelf.tui", "--db", db, "load", scratch / "spaced_metadata.txt"]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return db
 
@@ -215,10 +215,10 @@ async def bare_app(db: Path) -> dict:
 
 async def first_screen(db: Path) -> dict:
     started = time.perf_counter()
-    from loaders.store import Store
-    from tui.app import PapershelfApp
-    from tui.widgets.paper_detail import PaperDetail
-    from tui.widgets.paper_list import PaperList
+    from papershelf.loaders.store.database import Store
+    from papershelf.tui.app import PapershelfApp
+    from papershelf.tui.widgets.paper_detail import PaperDetail
+    from papershelf.tui.widgets.paper_list import PaperList
 
     painted: set[type] = set()
     for widget in (PaperList, PaperDetail):
@@ -244,9 +244,9 @@ def noting_text(draw_line, widget: type, painted: set[type]):
 
 
 async def interact(db: Path) -> dict:
-    from loaders.store import Store
-    from tui.app import PapershelfApp
-    from tui.widgets.filter_input import FilterInput
+    from papershelf.loaders.store.database import Store
+    from papershelf.tui.app import PapershelfApp
+    from papershelf.tui.widgets.filter_input import FilterInput
 
     app = PapershelfApp(Store(db))
     frames = Frames(app)

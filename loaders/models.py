@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from loaders.text import extract_urls, title_key
+from papershelf.loaders.text import extract_urls, title_key
 
 # What live sources (Hugging Face, arXiv) know about a paper beyond what a page copy shows.
 DETAIL_FIELDS = (
@@ -54,7 +54,7 @@ class Paper:
     upvotes: int | None = None
     arxiv_id: str | None = None
     listing_date: str | None = None
-    # What live sources add (see `loaders.fetch`).
+    # What live sources add (see `papershelf.loaders.sources.fetch`).
     authors: list[str] | None = None
     categories: list[str] | None = None  # arXiv's, the primary one first
     doi: str | None = None

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from loaders.load import load_sample, sample_files
-from loaders.store import Store
-from tui.cli import cli
+from papershelf.loaders.sources.load import load_sample, sample_files
+from papershelf.loaders.store.database import Store
+from papershelf.tui.cli import cli
 
 SAMPLE = {path.name[:3]: path for path in sample_files()}
 DATA = Path(__file__).parent / "data"
@@ -119,8 +119,8 @@ def only_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def fast_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fetch clients without waiting: short timeouts, two retries, no backoff or spacing."""
-    from loaders import fetch
-    from loaders.webclient import Politeness
+    from papershelf.loaders.sources import fetch
+    from papershelf.loaders.sources.webclient import Politeness
 
     quick = Politeness(timeout=2.0, retries=2, backoff=0.0, max_wait=5.0, spacing=0.0)
     monkeypatch.setattr(fetch, "HF_POLITENESS", quick)

@@ -11,21 +11,22 @@ import pytest
 from textual import events
 
 from conftest import DATA, write
-from loaders import lists, userdata
-from loaders.load import load_file
-from loaders.store import Store
-from tui.app import PapershelfApp
-from tui.fuzzy import FuzzyIndex
-from tui.screens.help import HelpScreen
-from tui.screens.list_picker import ListPicker
-from tui.screens.lists_screen import ListsScreen
-from tui.screens.note_editor import NoteEditor
-from tui.screens.prompt import Confirm
-from tui.screens.reader import ReaderScreen
-from tui.settings import Settings
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.paper_detail import PaperDetail
-from tui.widgets.paper_list import PaperList
+from papershelf.loaders import userdata
+from papershelf.loaders.search.fuzzy import FuzzyIndex
+from papershelf.loaders.sources.load import load_file
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.userdata import lists
+from papershelf.tui.app import PapershelfApp
+from papershelf.tui.screens.help import HelpScreen
+from papershelf.tui.screens.list_picker import ListPicker
+from papershelf.tui.screens.lists_screen import ListsScreen
+from papershelf.tui.screens.note_editor import NoteEditor
+from papershelf.tui.screens.prompt import Confirm
+from papershelf.tui.screens.reader import ReaderScreen
+from papershelf.tui.settings import Settings
+from papershelf.tui.widgets.key_bar import KeyBar
+from papershelf.tui.widgets.paper_detail import PaperDetail
+from papershelf.tui.widgets.paper_list import PaperList
 
 SIZE = (100, 30)
 KV_CACHE_PAPERS = {
@@ -38,7 +39,9 @@ KV_CACHE_PAPERS = {
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr("tui.screens.keeping.READ_AFTER", 3600)  # papers are marked read by the tests
+    monkeypatch.setattr(
+        "papershelf.tui.screens.keeping.READ_AFTER", 3600
+    )  # papers are marked read by the tests
     monkeypatch.setenv("PAPERSHELF_STATE", str(tmp_path / "state"))
     monkeypatch.delenv("SSH_CONNECTION", raising=False)
     monkeypatch.delenv("SSH_TTY", raising=False)
@@ -274,7 +277,7 @@ async def until(pilot, condition) -> None:
 
 
 async def test_a_slow_search_finishes_in_a_worker(app, monkeypatch):
-    monkeypatch.setattr("tui.screens.reader.SEARCH_BUDGET", 0.0)  # no search finishes in time
+    monkeypatch.setattr("papershelf.tui.screens.reader.SEARCH_BUDGET", 0.0)  # no search finishes in time
     on_ui_thread = []
     score = FuzzyIndex._score
 
@@ -293,7 +296,7 @@ async def test_a_slow_search_finishes_in_a_worker(app, monkeypatch):
 
 
 async def test_a_stale_search_is_dropped(app, monkeypatch):
-    monkeypatch.setattr("tui.screens.reader.SEARCH_BUDGET", 0.0)
+    monkeypatch.setattr("papershelf.tui.screens.reader.SEARCH_BUDGET", 0.0)
     started, finish = threading.Event(), threading.Event()
     score = FuzzyIndex._score
 
@@ -519,7 +522,7 @@ TODAY = datetime.date(2025, 6, 17)
 @pytest.fixture
 def hf_today(httpserver, monkeypatch, only_localhost, fast_fetch):
     """A local Hugging Face whose daily list is today's (2025-06-17)."""
-    monkeypatch.setattr("loaders.fetch.today", lambda: TODAY)
+    monkeypatch.setattr("papershelf.loaders.sources.fetch.today", lambda: TODAY)
     monkeypatch.setenv("PAPERSHELF_HF_ENDPOINT", httpserver.url_for(""))
     return httpserver
 
@@ -687,7 +690,7 @@ async def test_notes_are_edited_shown_filtered_and_deleted_with_undo(app, sample
 
 
 async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(app, sample_store, monkeypatch):
-    monkeypatch.setattr("tui.screens.keeping.READ_AFTER", 0.2)
+    monkeypatch.setattr("papershelf.tui.screens.keeping.READ_AFTER", 0.2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         first = app.shelf.paper(0)

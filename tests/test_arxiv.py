@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA
-from loaders.arxiv import FeedError, parse_feed
-from loaders.fields import arxiv_id_from
+from papershelf.loaders.sources.arxiv import FeedError, parse_feed
+from papershelf.loaders.sources.fields import arxiv_id_from
 
 
 def test_a_feed_gives_its_entries_and_its_total():

@@ -7,10 +7,11 @@ import json
 import pytest
 
 from conftest import user_data
-from loaders import backup, lists, userdata
-from loaders.backup import BackupError, backup_document, read_backup, restore
-from loaders.models import MERGED_FIELDS, Paper, paper_row
-from loaders.store import Store
+from papershelf.loaders import userdata
+from papershelf.loaders.models import MERGED_FIELDS, Paper, paper_row
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.userdata import backup, lists
+from papershelf.loaders.userdata.backup import BackupError, backup_document, read_backup, restore
 
 
 def add_paper(store: Store, **fields) -> int:

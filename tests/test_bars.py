@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from loaders import lists
-from loaders.store import Store
-from tui.app import PapershelfApp
-from tui.screens.help import HelpScreen
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.paper_list import PaperList
-from tui.widgets.top_bar import TopBar, ViewTab
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.userdata import lists
+from papershelf.tui.app import PapershelfApp
+from papershelf.tui.screens.help import HelpScreen
+from papershelf.tui.widgets.key_bar import KeyBar
+from papershelf.tui.widgets.paper_list import PaperList
+from papershelf.tui.widgets.top_bar import TopBar, ViewTab
 
 SIZE = (100, 30)
 
@@ -21,7 +21,7 @@ SIZE = (100, 30)
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr("tui.screens.keeping.READ_AFTER", 3600)
+    monkeypatch.setattr("papershelf.tui.screens.keeping.READ_AFTER", 3600)
 
 
 @pytest.fixture

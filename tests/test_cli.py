@@ -13,7 +13,7 @@ import time
 import bibtexparser
 
 from conftest import SAMPLE, write
-from loaders.load import sample_files
+from papershelf.loaders.sources.load import sample_files
 
 
 def load_sample(run):
@@ -121,18 +121,25 @@ def test_star_and_unstar_by_id_and_unknown_ids_change_nothing(run):
 
 def test_locate_and_the_environment_override(tmp_path):
     env = {**os.environ, "PAPERSHELF_DB": str(tmp_path / "elsewhere.db")}
-    out = subprocess.run([sys.executable, "-m", "tui", "locate"], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "papershelf.tui", "locate"], env=env, capture_output=True, text=True
+    )
     assert out.stdout == f"{tmp_path / 'elsewhere.db'}\n"
     env.pop("PAPERSHELF_DB")
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    out = subprocess.run([sys.executable, "-m", "tui", "locate"], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "papershelf.tui", "locate"], env=env, capture_output=True, text=True
+    )
     assert out.stdout == f"{tmp_path / 'data' / 'papershelf' / 'papershelf.db'}\n"
 
 
 def test_a_store_that_is_not_a_database_is_one_line(tmp_path):
     bad = write(tmp_path / "bad.db", b"this is not sqlite" * 100)
     out = subprocess.run(
-        [sys.executable, "-m", "tui", "--db", str(bad), "export"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "papershelf.tui", "--db", str(bad), "export"],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert out.returncode == 1
     assert out.stderr == f"papershelf: error: cannot open the store {bad}: file is not a database\n"
@@ -141,7 +148,7 @@ def test_a_store_that_is_not_a_database_is_one_line(tmp_path):
 def test_without_a_terminal_the_reader_says_so_instead_of_hanging(tmp_path):
     started = time.monotonic()
     out = subprocess.run(
-        [sys.executable, "-m", "tui", "--db", str(tmp_path / "x.db")],
+        [sys.executable, "-m", "papershelf.tui", "--db", str(tmp_path / "x.db")],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -153,16 +160,22 @@ def test_without_a_terminal_the_reader_says_so_instead_of_hanging(tmp_path):
 
 
 def test_help_and_commands_import_neither_textual_nor_the_store():
-    code = "import sys, tui.cli; print([m for m in ('textual', 'sqlite_utils', 'rich') if m in sys.modules])"
+    code = (
+        "import sys, papershelf.tui.cli\n"
+        "print([m for m in ('textual', 'sqlite_utils', 'rich') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout == "[]\n"
 
 
 def test_loaders_never_import_textual():
     code = (
-        "import sys, pkgutil, importlib, loaders\n"
-        "for m in pkgutil.iter_modules(loaders.__path__): importlib.import_module('loaders.' + m.name)\n"
-        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'rich')])"
+        "import sys, pkgutil, importlib, papershelf.loaders as loaders\n"
+        "for m in pkgutil.walk_packages(loaders.__path__, 'papershelf.loaders.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "ui = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
+        "ui += [m for m in sys.modules if m.startswith('papershelf.tui')]\n"
+        "print(ui)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout == "[]\n", out.stderr

@@ -10,8 +10,8 @@ import bibtexparser
 import pytest
 
 from conftest import DATA, LOCALHOST
-from loaders.load import sample_files
-from tui import cli_fetch
+from papershelf.loaders.sources.load import sample_files
+from papershelf.tui.cli import fetch as cli_fetch
 
 pytestmark = pytest.mark.usefixtures("only_localhost", "fast_fetch")
 

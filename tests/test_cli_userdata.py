@@ -10,8 +10,8 @@ import bibtexparser
 import pytest
 
 from conftest import runner, user_data, write
-from loaders.load import sample_files
-from loaders.store import Store
+from papershelf.loaders.sources.load import sample_files
+from papershelf.loaders.store.database import Store
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
 
-from loaders.store import Store
-from tui.widgets.paper_detail import _plain_and_short_words, _wrapped_plain
+from papershelf.loaders.store.database import Store
+from papershelf.tui.widgets.paper_detail import _plain_and_short_words, _wrapped_plain
 
 
 def rich_lines(text: Text, width: int) -> list[str]:

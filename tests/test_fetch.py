@@ -9,9 +9,11 @@ import json
 import pytest
 
 from conftest import DATA, user_data
-from loaders import fetch, lists, userdata
-from loaders.fetch import days_for, fetch_arxiv, fetch_hf_daily, fetch_hf_search
-from loaders.webclient import FetchError
+from papershelf.loaders import userdata
+from papershelf.loaders.sources import fetch
+from papershelf.loaders.sources.fetch import days_for, fetch_arxiv, fetch_hf_daily, fetch_hf_search
+from papershelf.loaders.sources.webclient import FetchError
+from papershelf.loaders.userdata import lists
 
 pytestmark = pytest.mark.usefixtures("only_localhost", "fast_fetch")
 

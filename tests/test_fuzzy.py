@@ -12,12 +12,25 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from loaders.browse import Browser
-from loaders.load import load_sample
-from loaders.store import Store
-from tui.fuzzy import ABSTRACT_WEIGHTS, TERM, TITLE_WEIGHTS, FuzzyIndex, query_terms, title_spans
-from tui.paper_index import PaperIndex
-from tui.word_index import INFIX_MIN_LENGTH, LETTERS, TYPO_CUTOFF, TYPO_MIN_LENGTH, FieldIndex
+from papershelf.loaders.search.fuzzy import (
+    ABSTRACT_WEIGHTS,
+    TERM,
+    TITLE_WEIGHTS,
+    FuzzyIndex,
+    query_terms,
+    title_spans,
+)
+from papershelf.loaders.search.paper_index import PaperIndex
+from papershelf.loaders.search.word_index import (
+    INFIX_MIN_LENGTH,
+    LETTERS,
+    TYPO_CUTOFF,
+    TYPO_MIN_LENGTH,
+    FieldIndex,
+)
+from papershelf.loaders.sources.load import load_sample
+from papershelf.loaders.store.browse import Browser
+from papershelf.loaders.store.database import Store
 
 HYPOTHESIS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -216,7 +229,7 @@ def test_title_spans_are_those_of_the_definition(sample, words):
 
 
 def test_the_letter_masks_reach_the_cache(tmp_path: Path, sample_store: Store):
-    from tui.paper_index import load_cached, save_cached
+    from papershelf.loaders.search.paper_index import load_cached, save_cached
 
     built = PaperIndex.build(Browser(sample_store))
     save_cached(tmp_path / "index.npz", built)

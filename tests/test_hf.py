@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import DATA
-from loaders.hf import UnexpectedAnswer, papers_from_items
+from papershelf.loaders.sources.hf import UnexpectedAnswer, papers_from_items
 
 
 @pytest.fixture(scope="module")

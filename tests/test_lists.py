@@ -9,11 +9,12 @@ import pytest
 from sqlite_utils import Database
 
 from conftest import user_data
-from loaders import lists, userdata
-from loaders.lists import STARRED, UserDataError
-from loaders.load import load_sample
-from loaders.migrations import migrations
-from loaders.store import Store
+from papershelf.loaders import userdata
+from papershelf.loaders.sources.load import load_sample
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.store.migrations import migrations
+from papershelf.loaders.userdata import lists
+from papershelf.loaders.userdata.lists import STARRED, UserDataError
 
 
 def test_lists_are_created_renamed_and_deleted_by_name_in_any_case(sample_store):

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, write
-from loaders.models import Paper, Skipped
-from loaders.page import parse_page
-from loaders.parsing import parse_here
-from loaders.reading import open_text, read_lines
+from papershelf.loaders.models import Paper, Skipped
+from papershelf.loaders.sources.page import parse_page
+from papershelf.loaders.sources.parsing import parse_here
+from papershelf.loaders.sources.reading import open_text, read_lines
 
 
 def papers_of(path: Path) -> list[Paper]:

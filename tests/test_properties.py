@@ -10,11 +10,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.load import load_file
-from loaders.models import MERGED_FIELDS, paper_from_row
-from loaders.parsing import parse_here
-from loaders.reading import InputError
-from loaders.store import Store
+from papershelf.loaders.models import MERGED_FIELDS, paper_from_row
+from papershelf.loaders.sources.load import load_file
+from papershelf.loaders.sources.parsing import parse_here
+from papershelf.loaders.sources.reading import InputError
+from papershelf.loaders.store.database import Store
 
 # Text that looks like pages: header lines, metadata lines, blank lines and arbitrary characters.
 LINES = st.one_of(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import write
-from loaders.reading import MAX_LINE, InputError, open_text, read_lines
+from papershelf.loaders.sources.reading import MAX_LINE, InputError, open_text, read_lines
 
 
 def reason(path) -> str:

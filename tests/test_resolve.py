@@ -8,10 +8,10 @@ import pytest
 from werkzeug import Response
 
 from conftest import DATA, user_data
-from loaders import lists
-from loaders.models import Paper, paper_row
-from loaders.resolve import resolve, unresolved_ids
-from loaders.webclient import FetchError
+from papershelf.loaders.models import Paper, paper_row
+from papershelf.loaders.sources.resolve import resolve, unresolved_ids
+from papershelf.loaders.sources.webclient import FetchError
+from papershelf.loaders.userdata import lists
 
 pytestmark = pytest.mark.usefixtures("only_localhost", "fast_fetch")
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from loaders import lists, userdata
-from loaders.load import load_file
-from loaders.store import Store
-from tui.app import PapershelfApp
-from tui.shelf import Shelf
+from papershelf.loaders import userdata
+from papershelf.loaders.sources.load import load_file
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.userdata import lists
+from papershelf.tui.app import PapershelfApp
+from papershelf.tui.shelf import Shelf
 
 SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
 PAPER_WITH_LINKS = 81
@@ -23,7 +24,9 @@ PAPER_WITH_LINKS = 81
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr("tui.screens.keeping.READ_AFTER", 3600)  # papers are marked read by the tests
+    monkeypatch.setattr(
+        "papershelf.tui.screens.keeping.READ_AFTER", 3600
+    )  # papers are marked read by the tests
 
 
 @pytest.fixture

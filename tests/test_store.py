@@ -15,11 +15,11 @@ from sqlite_utils import Database
 
 from benchmarks.generate import write_shape
 from conftest import SAMPLE, write
-from loaders.browse import Browser
-from loaders.load import load_file, load_sample
-from loaders.migrations import migrations
-from loaders.reading import InputError
-from loaders.store import LAST_MIGRATION, Store
+from papershelf.loaders.sources.load import load_file, load_sample
+from papershelf.loaders.sources.reading import InputError
+from papershelf.loaders.store.browse import Browser
+from papershelf.loaders.store.database import LAST_MIGRATION, Store
+from papershelf.loaders.store.migrations import migrations
 
 PAGE = (
     "new\n\nSubscribe\n\nDaily Papers\n\nJun 18\n\n"
@@ -154,7 +154,7 @@ def test_killed_mid_load_leaves_the_store_as_it_was(sample_store, tmp_path):
     big = tmp_path / "big.txt"
     write_shape(big, "spaced_metadata", 20_000)
     loader = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--db", str(sample_store.path), "load", str(big)],
+        [sys.executable, "-m", "papershelf.tui", "--db", str(sample_store.path), "load", str(big)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -1,4 +1,4 @@
-from loaders.text import clean_text, extract_urls, title_key
+from papershelf.loaders.text import clean_text, extract_urls, title_key
 
 
 def test_clean_text_collapses_whitespace_and_keeps_markup_literal():

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from conftest import DATA, LOCALHOST
-from loaders.webclient import FetchError, Politeness, WebClient, retry_after
+from papershelf.loaders.sources.webclient import FetchError, Politeness, WebClient, retry_after
 
 pytestmark = pytest.mark.usefixtures("only_localhost")
 

@@ -15,12 +15,13 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from loaders import lists, userdata
-from loaders.store import Store
-from loaders.text import clean_text, plural, strip_controls
-from tui.screens.reader import ReaderScreen
-from tui.settings import Settings, settings_path
-from tui.shelf import Shelf
+from papershelf.loaders import userdata
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.text import clean_text, plural, strip_controls
+from papershelf.loaders.userdata import lists
+from papershelf.tui.screens.reader import ReaderScreen
+from papershelf.tui.settings import Settings, settings_path
+from papershelf.tui.shelf import Shelf
 
 EXPORT_FORMATS = {".md": "markdown", ".bib": "bibtex", ".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
 
@@ -35,7 +36,7 @@ def freeze_imports() -> None:
 def _commands():
     # Imported when the palette first opens, as help and export are when first used: the first
     # screen does not wait for them.
-    from tui.commands import PapershelfCommands
+    from papershelf.tui.commands import PapershelfCommands
 
     return PapershelfCommands
 
@@ -88,7 +89,7 @@ class PapershelfApp(App[None]):
         self.exit()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from papershelf.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -103,7 +104,7 @@ class PapershelfApp(App[None]):
 
     def papers_titled(self, query: str, limit: int) -> list[tuple[int, str, float]]:
         """Papers whose title matches `query`, best first, with a palette score (0–1)."""
-        from tui.fuzzy import title_spans
+        from papershelf.loaders.search.fuzzy import title_spans
 
         index = self.shelf.index
         if index is None or not query.strip():
@@ -121,7 +122,7 @@ class PapershelfApp(App[None]):
 
     def ask_export(self) -> None:
         """Ask where to export the list shown: all papers, Starred, or one of the user's lists."""
-        from tui.screens.prompt import Prompt
+        from papershelf.tui.screens.prompt import Prompt
 
         name = None if self.shelf.view == "all" else self.shelf.view_name
         slug = "-".join(re.findall(r"\w+", (name or "all").casefold())) or "list"
@@ -135,7 +136,7 @@ class PapershelfApp(App[None]):
 
     def export_list(self, name: str | None, answer: str) -> None:
         """Write the list called `name` (None: every paper, in the shown sort) to the file `answer`."""
-        from loaders.export import export
+        from papershelf.loaders.export.formats import export
 
         title = name or "All papers"
         try:
@@ -155,7 +156,7 @@ class PapershelfApp(App[None]):
         self.notify(f"Exported {plural(count, 'paper')} of “{title}” to {path} ({format_})", markup=False)
 
     def ask_load(self) -> None:
-        from tui.screens.prompt import Prompt
+        from papershelf.tui.screens.prompt import Prompt
 
         self.push_screen(Prompt("Load a copied papers page, or a folder of them:"), self.load_path)
 
@@ -169,9 +170,8 @@ class PapershelfApp(App[None]):
 
     @work(thread=True, group="load")
     def load_in_background(self, path: Path) -> None:
-        from loaders.load import load_file
-        from loaders.reading import InputError
-        from tui.cli import expand_paths
+        from papershelf.loaders.sources.load import expand_paths, load_file
+        from papershelf.loaders.sources.reading import InputError
 
         with Store(self.store.path) as store:
             for file in expand_paths((path,)):
@@ -188,7 +188,7 @@ class PapershelfApp(App[None]):
         if self.fetching is not None:
             self.notify("A fetch is already running.", severity="warning", markup=False)
             return
-        from loaders.fetch import today
+        from papershelf.loaders.sources.fetch import today
 
         last = today()
         wanted = [last - datetime.timedelta(days=n) for n in reversed(range(days))]
@@ -201,8 +201,8 @@ class PapershelfApp(App[None]):
 
     @work(thread=True, group="fetch", exit_on_error=False)
     def fetch_in_background(self, days: list[datetime.date]) -> tuple[str, SeverityLevel]:
-        from loaders.fetch import fetch_hf_daily
-        from loaders.webclient import FetchError
+        from papershelf.loaders.sources.fetch import fetch_hf_daily
+        from papershelf.loaders.sources.webclient import FetchError
 
         def progress(done: int, total: int) -> None:
             if self.stopping_fetch.is_set():
@@ -241,7 +241,7 @@ class FetchStopped(Exception):
 def run(store: Store) -> None:
     """Open the reader on `store`; an empty store first gets the built-in sample."""
     if store.is_empty():
-        from loaders.load import load_sample
+        from papershelf.loaders.sources.load import load_sample
 
         load_sample(store)
     PapershelfApp(store, settings_path(store.path)).run()

@@ -7,9 +7,9 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from loaders.browse import SORT_LABELS
-from loaders.text import strip_controls
-from tui.fuzzy import title_spans
+from papershelf.loaders.search.fuzzy import title_spans
+from papershelf.loaders.store.browse import SORT_LABELS
+from papershelf.loaders.text import strip_controls
 
 JUMP_HITS = 12
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from loaders.paths import store_companion_path
+from papershelf.loaders.paths import store_companion_path
 
 
 @dataclass(slots=True)

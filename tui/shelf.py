@@ -10,15 +10,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from loaders import lists, userdata
-from loaders.browse import SORTS, Browser, ListRow
-from loaders.models import Paper
-from loaders.store import Store
+from papershelf.loaders import userdata
+from papershelf.loaders.models import Paper
+from papershelf.loaders.store.browse import SORTS, Browser, ListRow
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.userdata import lists
 
 if TYPE_CHECKING:  # numpy comes with the index, after the first screen
     import numpy as np
 
-    from tui.paper_index import PaperIndex
+    from papershelf.loaders.search.paper_index import PaperIndex
 
 VIEWS = ("all", "starred", "list")
 ROW_WINDOW = 120  # rows read at once around the one asked for: three screens

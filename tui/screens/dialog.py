@@ -8,7 +8,7 @@ from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from tui.widgets.in_order_keys import InOrderKeys
+from papershelf.tui.widgets.in_order_keys import InOrderKeys
 
 Answer = TypeVar("Answer")
 

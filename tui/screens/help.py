@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.screens.dialog import Dialog
-from tui.widgets.filter_input import FilterInput
-from tui.widgets.paper_detail import PaperDetail
-from tui.widgets.paper_list import PaperList
+from papershelf.tui.screens.dialog import Dialog
+from papershelf.tui.widgets.filter_input import FilterInput
+from papershelf.tui.widgets.paper_detail import PaperDetail
+from papershelf.tui.widgets.paper_list import PaperList
 
 KEY_NAMES = {
     "slash": "/",
@@ -42,9 +42,9 @@ class HelpScreen(Dialog[None]):
             yield Static(self.keys_table())
 
     def keys_table(self) -> Table:
-        from tui.app import PapershelfApp
-        from tui.screens.keeping import KeepingScreen
-        from tui.screens.reader import ReaderScreen
+        from papershelf.tui.app import PapershelfApp
+        from papershelf.tui.screens.keeping import KeepingScreen
+        from papershelf.tui.screens.reader import ReaderScreen
 
         table = Table(title="papershelf keys", expand=True, show_edge=False, box=None, padding=(0, 1))
         table.add_column("where", style="dim")

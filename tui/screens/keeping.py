@@ -1,7 +1,7 @@
 """What the reader keeps for the user: lists, notes, read state, and undoing their removals.
 
 The reader screen builds on this one; the actions apply to the paper under the list's cursor
-(`current_paper()`), and every change is committed by `loaders.lists` / `loaders.userdata` at once.
+(`current_paper()`), and every change is committed by `userdata.lists` / `userdata` at once.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 
-from loaders import lists, userdata
-from loaders.models import Paper
-from loaders.store import Store
-from loaders.text import clean_text
-from tui.shelf import Shelf
+from papershelf.loaders import userdata
+from papershelf.loaders.models import Paper
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.text import clean_text
+from papershelf.loaders.userdata import lists
+from papershelf.tui.shelf import Shelf
 
 READ_AFTER = 2.0  # seconds a paper stays in the detail pane before it counts as read
 UNDO_DEPTH = 50
@@ -62,7 +63,7 @@ class KeepingScreen(Screen):
     # The dialogs are imported when first opened: the first screen does not wait for them.
 
     def action_pick_list(self) -> None:
-        from tui.screens.list_picker import ListPicker
+        from papershelf.tui.screens.list_picker import ListPicker
 
         paper = self.current_paper()
         if paper is not None:
@@ -97,7 +98,7 @@ class KeepingScreen(Screen):
             return lists.create_list(self.store, name)
 
     def action_show_lists(self) -> None:
-        from tui.screens.lists_screen import ListsScreen
+        from papershelf.tui.screens.lists_screen import ListsScreen
 
         shown = self.shelf.view_name if self.shelf.view != "all" else None
         self.app.push_screen(
@@ -132,7 +133,7 @@ class KeepingScreen(Screen):
     # Notes ----------------------------------------------------------------------------------------
 
     def action_edit_note(self) -> None:
-        from tui.screens.note_editor import NoteEditor
+        from papershelf.tui.screens.note_editor import NoteEditor
 
         paper = self.current_paper()
         if paper is not None:

@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from loaders.text import clean_text
-from tui.screens.dialog import AnswerInput, Dialog
+from papershelf.loaders.text import clean_text
+from papershelf.tui.screens.dialog import AnswerInput, Dialog
 
 IN_LIST = "✓"
 NOT_IN_LIST = "·"

@@ -11,11 +11,11 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from loaders import lists
-from loaders.store import Store
-from loaders.text import plural
-from tui.screens.dialog import Dialog
-from tui.screens.prompt import Confirm, Prompt
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.text import plural
+from papershelf.loaders.userdata import lists
+from papershelf.tui.screens.dialog import Dialog
+from papershelf.tui.screens.prompt import Confirm, Prompt
 
 Undoable = Callable[[str, Callable[[], None]], None]
 Renamed = Callable[[str, str], None]

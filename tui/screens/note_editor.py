@@ -7,9 +7,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, TextArea
 
-from loaders.text import clean_text
-from tui.screens.dialog import Dialog
-from tui.screens.prompt import Confirm
+from papershelf.loaders.text import clean_text
+from papershelf.tui.screens.dialog import Dialog
+from papershelf.tui.screens.prompt import Confirm
 
 
 class NoteEditor(Dialog[str | None]):

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from tui.screens.dialog import AnswerInput, Dialog
+from papershelf.tui.screens.dialog import AnswerInput, Dialog
 
 
 class Prompt(Dialog[str | None]):

@@ -13,22 +13,23 @@ from textual.containers import Container
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from loaders import lists, userdata
-from loaders.browse import SORT_LABELS, Browser
-from loaders.models import Paper
-from loaders.store import Store
-from loaders.text import clean_text
-from tui.clipboard import copy_text, over_ssh
-from tui.screens.keeping import KeepingScreen
-from tui.shelf import Filtered, Shelf
-from tui.widgets.filter_input import FilterInput
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.paper_detail import PaperDetail
-from tui.widgets.paper_list import PaperList
-from tui.widgets.top_bar import TopBar, ViewTab
+from papershelf.loaders import userdata
+from papershelf.loaders.models import Paper
+from papershelf.loaders.store.browse import SORT_LABELS, Browser
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.text import clean_text
+from papershelf.loaders.userdata import lists
+from papershelf.tui.clipboard import copy_text, over_ssh
+from papershelf.tui.screens.keeping import KeepingScreen
+from papershelf.tui.shelf import Filtered, Shelf
+from papershelf.tui.widgets.filter_input import FilterInput
+from papershelf.tui.widgets.key_bar import KeyBar
+from papershelf.tui.widgets.paper_detail import PaperDetail
+from papershelf.tui.widgets.paper_list import PaperList
+from papershelf.tui.widgets.top_bar import TopBar, ViewTab
 
 if TYPE_CHECKING:
-    from tui.paper_index import PaperIndex
+    from papershelf.loaders.search.paper_index import PaperIndex
 
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
@@ -229,7 +230,7 @@ class ReaderScreen(KeepingScreen):
 
     @work(thread=True, exclusive=True, group="index")
     def load_index(self) -> None:
-        from tui.paper_index import PaperIndex, cache_path, load_cached, save_cached
+        from papershelf.loaders.search.paper_index import PaperIndex, cache_path, load_cached, save_cached
 
         with Store(self.store.path) as store:
             browser = Browser(store)
@@ -318,7 +319,7 @@ class ReaderScreen(KeepingScreen):
             self.copy(paper.link)
 
     def action_copy_markdown(self) -> None:
-        from loaders.export import markdown_escape
+        from papershelf.loaders.export.formats import markdown_escape
 
         if paper := self.current_paper():
             self.copy(f"[{markdown_escape(paper.title)}]({paper.link})")

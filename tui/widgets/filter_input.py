@@ -7,7 +7,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input
 
-from tui.widgets.in_order_keys import InOrderKeys
+from papershelf.tui.widgets.in_order_keys import InOrderKeys
 
 
 class FilterInput(InOrderKeys, Input):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from textual.content import Content
 
-from tui.widgets.clickable_line import ClickableLine, Part, width_of
+from papershelf.tui.widgets.clickable_line import ClickableLine, Part, width_of
 
 if TYPE_CHECKING:
     from textual.binding import Binding

@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.strip import Strip
 
-from loaders.models import Paper
-from loaders.text import strip_controls
-from tui.widgets.in_order_keys import InOrderKeys
-from tui.widgets.line_view import LineView
-from tui.widgets.scrolling import set_virtual_size
+from papershelf.loaders.models import Paper
+from papershelf.loaders.text import strip_controls
+from papershelf.tui.widgets.in_order_keys import InOrderKeys
+from papershelf.tui.widgets.line_view import LineView
+from papershelf.tui.widgets.scrolling import set_virtual_size
 
 WRAPPED_KEPT = 32  # blocks: a paper has three or four
 MARGIN = 1  # cells left blank each side of the text

@@ -14,12 +14,12 @@ from textual.geometry import Size
 from textual.reactive import reactive, var
 from textual.strip import Strip
 
-from loaders.browse import ListRow
-from loaders.text import strip_controls
-from tui.shelf import Shelf
-from tui.widgets.in_order_keys import InOrderKeys
-from tui.widgets.line_view import LineView
-from tui.widgets.scrolling import set_virtual_size
+from papershelf.loaders.store.browse import ListRow
+from papershelf.loaders.text import strip_controls
+from papershelf.tui.shelf import Shelf
+from papershelf.tui.widgets.in_order_keys import InOrderKeys
+from papershelf.tui.widgets.line_view import LineView
+from papershelf.tui.widgets.scrolling import set_virtual_size
 
 STAR = "★"
 DATE_WIDTH = 13
@@ -168,7 +168,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         title = strip_controls(row.title)
         spans = []
         if query:
-            from tui.fuzzy import title_spans  # with the index, after the first screen
+            from papershelf.loaders.search.fuzzy import title_spans  # with the index, after the first screen
 
             spans = title_spans(query, title)
         title, padding = _truncate(title, title_width)

@@ -9,8 +9,8 @@ from typing import NamedTuple
 from textual.content import Content
 from textual.message import Message
 
-from loaders.text import clean_text
-from tui.widgets.clickable_line import ClickableLine, Part, fit, width_of
+from papershelf.loaders.text import clean_text
+from papershelf.tui.widgets.clickable_line import ClickableLine, Part, fit, width_of
 
 PROGRESS_CELLS = 10
 SHORTEST_NAME = 2  # a list's name cut to make room keeps a letter and the ellipsis

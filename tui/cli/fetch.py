@@ -1,6 +1,6 @@
 """`papershelf fetch …` and `papershelf resolve`: papers from Hugging Face and arXiv.
 
-The commands only pass their options on to `loaders.fetch` and `loaders.resolve`, show a progress
+The commands only pass their options on to `sources.fetch` and `sources.resolve`, show a progress
 bar on a terminal when there is more than one page to fetch, and report failures in one line.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from loaders.text import plural
-from tui.cli_support import Failure, one_line, open_store
+from papershelf.loaders.text import plural
+from papershelf.tui.cli.support import Failure, one_line, open_store
 
 HF_ENV = "PAPERSHELF_HF_ENDPOINT"
 ARXIV_ENV = "PAPERSHELF_ARXIV_ENDPOINT"
@@ -58,7 +58,7 @@ def fetch_group() -> None:
 @click.pass_obj
 def fetch_hf(db_path: Path, endpoint: str | None, **period: str | None) -> None:
     """Fetch Hugging Face daily papers (weekend days list none)."""
-    from loaders.fetch import days_for, fetch_hf_daily
+    from papershelf.loaders.sources.fetch import days_for, fetch_hf_daily
 
     try:
         days = days_for(**period)
@@ -77,7 +77,7 @@ def fetch_hf(db_path: Path, endpoint: str | None, **period: str | None) -> None:
 @click.pass_obj
 def fetch_hf_search(db_path: Path, query: str, limit: int, endpoint: str | None) -> None:
     """Fetch what the Hugging Face paper search finds for QUERY."""
-    from loaders.fetch import fetch_hf_search as search
+    from papershelf.loaders.sources.fetch import fetch_hf_search as search
 
     store = open_store(db_path)
     with _fetching("pages"):
@@ -95,7 +95,7 @@ def fetch_arxiv(
     db_path: Path, query: str | None, category: str | None, limit: int, endpoint: str | None
 ) -> None:
     """Fetch papers from the arXiv API: a search, or a category's newest. One request every 3 s."""
-    from loaders.fetch import fetch_arxiv as fetch
+    from papershelf.loaders.sources.fetch import fetch_arxiv as fetch
 
     if bool(query) == bool(category):
         raise Failure("give --query or --category (one of them)")
@@ -116,7 +116,7 @@ def resolve(db_path: Path, limit: int | None, hf_endpoint: str | None, arxiv_end
     Hugging Face's search is asked first, arXiv's next; only an exact (normalized) title match is
     taken. A paper without one is left as it is.
     """
-    from loaders.resolve import resolve as run_resolve
+    from papershelf.loaders.sources.resolve import resolve as run_resolve
 
     store = open_store(db_path)
     with _fetching("papers") as on_progress:
@@ -129,7 +129,7 @@ def resolve(db_path: Path, limit: int | None, hf_endpoint: str | None, arxiv_end
 @contextmanager
 def _fetching(unit: str) -> Iterator[Callable[[int, int], None]]:
     """Report progress (a bar on a terminal, when there is more than one step) and failures."""
-    from loaders.webclient import FetchError
+    from papershelf.loaders.sources.webclient import FetchError
 
     with ExitStack() as stack:
         bar: Any = None

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from loaders.models import DETAIL_FIELDS, Paper
+from papershelf.loaders.models import DETAIL_FIELDS, Paper
 
 FORMATS = ("jsonl", "json", "csv", "markdown", "bibtex")
 

@@ -1,6 +1,6 @@
 """A word index of one field of many documents: building it from texts, looking words up.
 
-Words are what `tui.fuzzy.TERM` matches in the lowered text: runs of digits, ASCII letters and any
+Words are what `fuzzy.TERM` matches in the lowered text: runs of digits, ASCII letters and any
 non-ASCII character. The words are sorted, so that the words beginning with a prefix are a range,
 and the postings of a range of words are contiguous.
 """

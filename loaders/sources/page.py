@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 
-from loaders import compact, spaced
-from loaders.models import Paper, Skipped
-from loaders.text import clean_text
+from papershelf.loaders.models import Paper, Skipped
+from papershelf.loaders.sources import compact, spaced
+from papershelf.loaders.text import clean_text
 
 HEADER_LINES = frozenset(
     {

@@ -14,9 +14,9 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from loaders.models import Paper, Skipped, paper_row
-from loaders.page import parse_page
-from loaders.reading import InputError, open_text, read_lines
+from papershelf.loaders.models import Paper, Skipped, paper_row
+from papershelf.loaders.sources.page import parse_page
+from papershelf.loaders.sources.reading import InputError, open_text, read_lines
 
 BATCH = 1000
 CHILD_MIN_BYTES = 8 << 20

@@ -10,7 +10,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from loaders.store import Store
+from papershelf.loaders.store.database import Store
 
 SORTS = {
     "listing": "id",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from loaders.text import clean_text
+from papershelf.loaders.text import clean_text
 
 if TYPE_CHECKING:
     import httpx  # imported when a client is made: `import httpx` imports rich when it is installed
@@ -28,7 +28,7 @@ SNIPPET = 60
 class FetchError(Exception):
     """A request that failed for good, or an answer papershelf cannot read; the message is one line.
 
-    Raised by a fetch function (`loaders.fetch`), it carries what that fetch had stored before it
+    Raised by a fetch function (`sources.fetch`), it carries what that fetch had stored before it
     failed as `report`.
     """
 

@@ -9,8 +9,8 @@ import datetime
 import re
 from typing import Any
 
-from loaders.spaced import MONTHS
-from loaders.text import clean_text
+from papershelf.loaders.sources.spaced import MONTHS
+from papershelf.loaders.text import clean_text
 
 _WEB_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _ARXIV_ID = re.compile(

@@ -26,7 +26,13 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from tui.word_index import INFIX_MIN_LENGTH, LETTERS, TYPO_CUTOFF, TYPO_MIN_LENGTH, FieldIndex
+from papershelf.loaders.search.word_index import (
+    INFIX_MIN_LENGTH,
+    LETTERS,
+    TYPO_CUTOFF,
+    TYPO_MIN_LENGTH,
+    FieldIndex,
+)
 
 TERM = re.compile(r"[0-9a-z\u0080-\U0010ffff]+")
 CACHED_TERMS = 32

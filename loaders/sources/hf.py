@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.fields import arxiv_id_from, date_or_none, shown_date, text_or_none, url_or_none
-from loaders.models import Paper, Skipped
+from papershelf.loaders.models import Paper, Skipped
+from papershelf.loaders.sources.fields import (
+    arxiv_id_from,
+    date_or_none,
+    shown_date,
+    text_or_none,
+    url_or_none,
+)
 
 
 class UnexpectedAnswer(ValueError):

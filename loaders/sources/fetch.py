@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from loaders.arxiv import Feed, FeedError, parse_feed
-from loaders.hf import UnexpectedAnswer, papers_from_items
-from loaders.models import Paper, Skipped, paper_row
-from loaders.store import MergeCounts, Store
-from loaders.webclient import FetchError, Politeness, WebClient
+from papershelf.loaders.models import Paper, Skipped, paper_row
+from papershelf.loaders.sources.arxiv import Feed, FeedError, parse_feed
+from papershelf.loaders.sources.hf import UnexpectedAnswer, papers_from_items
+from papershelf.loaders.sources.webclient import FetchError, Politeness, WebClient
+from papershelf.loaders.store.database import MergeCounts, Store
 
 HF_ENDPOINT = "https://huggingface.co"
 ARXIV_ENDPOINT = "https://export.arxiv.org"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from loaders.fields import arxiv_id_from, date_or_none, shown_date
-from loaders.models import Paper, Skipped
-from loaders.text import clean_text
+from papershelf.loaders.models import Paper, Skipped
+from papershelf.loaders.sources.fields import arxiv_id_from, date_or_none, shown_date
+from papershelf.loaders.text import clean_text
 
 _NS = {
     "atom": "http://www.w3.org/2005/Atom",

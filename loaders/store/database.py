@@ -16,14 +16,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loaders import search_index
-from loaders.models import MERGED_FIELDS, ROW_FIELDS, Paper, paper_from_fields, paper_from_row, paper_row
+from papershelf.loaders.models import (
+    MERGED_FIELDS,
+    ROW_FIELDS,
+    Paper,
+    paper_from_fields,
+    paper_from_row,
+    paper_row,
+)
+from papershelf.loaders.store import fts
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 15_000
-# The last of loaders.migrations: a store that has it needs none, and is opened without importing
+# The last of store.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
 LAST_MIGRATION = "004_paper_count"
 LOOKUP_CHUNK = 500
@@ -50,13 +57,13 @@ class Store:
         self.conn = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
         )
-        self._deferred: search_index.DeferredIndexing | None = None
+        self._deferred: fts.DeferredIndexing | None = None
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA foreign_keys = ON")
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.conn.execute("PRAGMA journal_mode = wal")
         if not self._migrated():
-            from loaders.migrations import migrations
+            from papershelf.loaders.store.migrations import migrations
 
             with self.write():
                 migrations.apply(self.db)
@@ -264,7 +271,7 @@ class Store:
     def indexing_at_end(self) -> Iterator[None]:
         """Index the papers written in this block in bulk at its end. Call inside `write()`."""
         try:
-            with search_index.deferred(self.conn) as self._deferred:
+            with fts.deferred(self.conn) as self._deferred:
                 yield
         finally:
             self._deferred = None

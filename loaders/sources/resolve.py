@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from loaders.fetch import Progress, arxiv_client, hf_client, search_arxiv, search_hf
-from loaders.models import Paper
-from loaders.store import Store
-from loaders.text import title_key
-from loaders.webclient import FetchError, WebClient
+from papershelf.loaders.models import Paper
+from papershelf.loaders.sources.fetch import Progress, arxiv_client, hf_client, search_arxiv, search_hf
+from papershelf.loaders.sources.webclient import FetchError, WebClient
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.text import title_key
 
 SEARCH_RESULTS = 10
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from loaders.models import ROW_FIELDS, Skipped
-from loaders.parsing import parse_file
-from loaders.reading import InputError
-from loaders.store import MergeCounts, Store
+from papershelf.loaders.models import ROW_FIELDS, Skipped
+from papershelf.loaders.sources.parsing import parse_file
+from papershelf.loaders.sources.reading import InputError
+from papershelf.loaders.store.database import MergeCounts, Store
 
 MAX_SKIPPED_KEPT = 100
 _ABSTRACT = ROW_FIELDS.index("abstract")
@@ -70,9 +71,22 @@ def load_file(
 
 def sample_files() -> list[Path]:
     """The built-in sample: text copies of Hugging Face papers pages shipped with papershelf."""
-    folder = resources.files("loaders") / "sample"
+    folder = resources.files("papershelf.loaders") / "sample"
     return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".txt"))
 
 
 def load_sample(store: Store) -> list[LoadReport]:
     return [load_file(store, path, source=SAMPLE_PREFIX + path.name) for path in sample_files()]
+
+
+def expand_paths(paths: tuple[Path, ...]) -> Iterator[Path]:
+    """Files as given; folders as every non-hidden file below them, in name order."""
+    for path in paths:
+        if path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if not name.startswith("."):
+                        yield Path(dirpath) / name
+        else:
+            yield path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from loaders import search_index
+from papershelf.loaders.store import fts
 
 migrations = Migrations("papershelf")
 
@@ -65,7 +65,7 @@ def papers_sources_stars(db: Database) -> None:
         );
         """,
     )
-    search_index.create(db.conn)
+    fts.create(db.conn)
 
 
 @migrations(name="002_lists_notes_reads")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from loaders.store import Store, now
-from loaders.text import clean_text
+from papershelf.loaders.store.database import Store, now
+from papershelf.loaders.text import clean_text
 
 STARRED = "Starred"
 NAME_MAX = 80

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from loaders.browse import Browser
-from loaders.paths import store_companion_path
-from tui.fuzzy import FuzzyIndex
-from tui.word_index import FieldIndex
+from papershelf.loaders.paths import store_companion_path
+from papershelf.loaders.search.fuzzy import FuzzyIndex
+from papershelf.loaders.search.word_index import FieldIndex
+from papershelf.loaders.store.browse import Browser
 
 CACHE_FORMAT = 2
 SPARSE_IDS = 8  # ids spread wider than this many times their count: no doc table

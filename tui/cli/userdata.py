@@ -13,15 +13,15 @@ from pathlib import Path
 
 import click
 
-from loaders.text import plural
-from tui.cli_support import Failure, one_line, open_store, paper_ids
+from papershelf.loaders.text import plural
+from papershelf.tui.cli.support import Failure, one_line, open_store, paper_ids
 
 
 @click.command("lists")
 @click.pass_obj
 def lists_command(db_path: Path) -> None:
     """Print every list with how many papers it holds: Starred first, then the others by name."""
-    from loaders.lists import list_names_with_counts
+    from papershelf.loaders.userdata.lists import list_names_with_counts
 
     for name, count in list_names_with_counts(open_store(db_path)):
         click.echo(f"{count:>6,}  {name}")
@@ -39,7 +39,7 @@ def list_group() -> None:
 def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
     """Add papers (ids or arXiv ids) to the end of list NAME, creating the list when there is none
     of that name. Papers already in it keep their place."""
-    from loaders import lists
+    from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
     wanted = paper_ids(store, ids)
@@ -59,7 +59,7 @@ def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
     """Remove papers (ids or arXiv ids) from list NAME; the papers stay in the store."""
-    from loaders import lists
+    from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
     wanted = paper_ids(store, ids)
@@ -74,7 +74,7 @@ def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def list_show(db_path: Path, name: str) -> None:
     """Print the papers of list NAME in its order: id, a tab, title."""
-    from loaders import lists
+    from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
     with one_line(lists.UserDataError):
@@ -89,7 +89,7 @@ def list_show(db_path: Path, name: str) -> None:
 @click.pass_obj
 def list_rename(db_path: Path, old: str, new: str) -> None:
     """Rename list OLD to NEW (Starred cannot be renamed)."""
-    from loaders import lists
+    from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
     with one_line(lists.UserDataError):
@@ -104,7 +104,7 @@ def list_rename(db_path: Path, old: str, new: str) -> None:
 @click.pass_obj
 def list_delete(db_path: Path, name: str, yes: bool) -> None:
     """Delete list NAME (never its papers); asks first unless --yes. Starred cannot be deleted."""
-    from loaders import lists
+    from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
     with one_line(lists.UserDataError):
@@ -126,7 +126,7 @@ def note(db_path: Path, paper: str, text: str | None, show: bool) -> None:
 
     Empty text deletes the note.
     """
-    from loaders import userdata
+    from papershelf.loaders import userdata
 
     store = open_store(db_path)
     (paper_id,) = paper_ids(store, (paper,))
@@ -150,7 +150,7 @@ def backup(db_path: Path, file: Path) -> None:
     name) to FILE as one JSON document; `-` writes to stdout. `papershelf restore` reads it back."""
     import json
 
-    from loaders.backup import backup_document
+    from papershelf.loaders.userdata.backup import backup_document
 
     with one_line():
         document = backup_document(open_store(db_path))
@@ -173,8 +173,8 @@ def restore(db_path: Path, file: Path) -> None:
     """Bring a backup FILE into the store (fresh or not), merging by paper identity: arXiv id, else
     title. Missing papers are created; lists, stars, notes and read marks are added to what is there
     (of two notes on one paper, the later is kept). All or nothing."""
-    from loaders.backup import BackupError, read_backup
-    from loaders.backup import restore as restore_backup
+    from papershelf.loaders.userdata.backup import BackupError, read_backup
+    from papershelf.loaders.userdata.backup import restore as restore_backup
 
     try:
         raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from loaders.lists import UserDataError as UserDataError  # what these functions raise too
-from loaders.lists import check_papers, lists_by_paper, lists_of_paper
-from loaders.models import Paper
-from loaders.store import Store, now
-from loaders.text import strip_controls
+from papershelf.loaders.models import Paper
+from papershelf.loaders.store.database import Store, now
+from papershelf.loaders.text import strip_controls
+from papershelf.loaders.userdata.lists import UserDataError as UserDataError  # what these functions raise too
+from papershelf.loaders.userdata.lists import check_papers, lists_by_paper, lists_of_paper
 
 # Notes ----------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from loaders.store import Store
+    from papershelf.loaders.store.database import Store
 
 
 class Failure(click.ClickException):
@@ -30,7 +30,7 @@ class StoreError(Failure):
 
 def open_store(db_path: Path) -> Store:
     """The store at `db_path`, created if needed; StoreError (one line) when it cannot be opened."""
-    from loaders.store import Store
+    from papershelf.loaders.store.database import Store
 
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders import lists, userdata
-from loaders.lists import ListEntry, SavedList, UserDataError
-from loaders.models import INTEGER_FIELDS, LIST_FIELDS, MERGED_FIELDS, Paper, paper_row
-from loaders.store import Store, now
-from loaders.text import clean_text, plural, title_key
+from papershelf.loaders import userdata
+from papershelf.loaders.models import INTEGER_FIELDS, LIST_FIELDS, MERGED_FIELDS, Paper, paper_row
+from papershelf.loaders.store.database import Store, now
+from papershelf.loaders.text import clean_text, plural, title_key
+from papershelf.loaders.userdata import lists
+from papershelf.loaders.userdata.lists import ListEntry, SavedList, UserDataError
 
 FORMAT = "papershelf-backup"
 VERSION = 1

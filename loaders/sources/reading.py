@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.text import strip_controls
+from papershelf.loaders.text import strip_controls
 
 CHUNK = 1 << 20
 MAX_LINE = 1_000_000
