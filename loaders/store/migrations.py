@@ -134,6 +134,30 @@ def paper_count(db: Database) -> None:
         )
 
 
+@migrations(name="005_arxiv_metadata")
+def arxiv_metadata(db: Database) -> None:
+    """What arXiv's metadata (the snapshot, OAI-PMH) adds: the journal reference and the date of
+    the last update; and, per OAI-PMH set, where the last harvest got to, so that the next one
+    continues from there (`sources.oai`)."""
+    _execute_all(
+        db,
+        """
+        ALTER TABLE papers ADD COLUMN journal_ref TEXT;
+        ALTER TABLE papers ADD COLUMN updated TEXT;
+        CREATE TABLE oai_harvests (
+            endpoint TEXT NOT NULL,
+            set_spec TEXT NOT NULL,
+            harvested_until TEXT,
+            resume_token TEXT,
+            resume_from TEXT,
+            resume_until TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (endpoint, set_spec)
+        )
+        """,
+    )
+
+
 def _execute_all(db: Database, script: str) -> None:
     """Run each statement of `script` in the migration's transaction (executescript would commit it)."""
     for statement in script.split(";"):
