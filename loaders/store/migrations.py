@@ -151,6 +151,7 @@ def arxiv_metadata(db: Database) -> None:
             resume_token TEXT,
             resume_from TEXT,
             resume_until TEXT,
+            resume_day TEXT,
             updated_at TEXT NOT NULL,
             PRIMARY KEY (endpoint, set_spec)
         )
