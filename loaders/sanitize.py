@@ -58,7 +58,11 @@ def terminal(text: str, keep_newlines: bool = False) -> str:
     overrides and isolates a visible placeholder, zero-width characters dropped."""
     if text.isprintable():  # the common case, in C: no Cc, Cf, Cs, Zl, Zp character in it
         return text
-    return ESCAPE_SEQUENCES.sub("", text).translate(_LINES if keep_newlines else _ONE_LINE)
+    safe = ESCAPE_SEQUENCES.sub("", text).translate(_LINES if keep_newlines else _ONE_LINE)
+    if safe.isprintable() or safe.replace("\n", "").isprintable():
+        return safe
+    # Format characters the table does not name (U+00AD, U+0600…): they take no column either.
+    return "".join(char for char in safe if char.isprintable() or unicodedata.category(char) != "Cf")
 
 
 def terminal_lines(text: str) -> str:
