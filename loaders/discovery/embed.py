@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 WORD_DIMS = 64
 DIMS = LSA_DIMS + WORD_DIMS
-LSA_WEIGHT = 0.6  # the share of the LSA half in a cosine (best on the judged sets, with 0.5–0.7 close)
+LSA_WEIGHT = 0.5  # the share of the LSA half in a cosine (0.5–0.7 score alike on the judged sets)
 SCALE = 127.0
 # Longer texts are cut here: the end of a long abstract adds little to a mean of word vectors.
 TEXT_CHARS = 2000

@@ -17,7 +17,7 @@ import numpy as np
 from papershelf.loaders.discovery.sparse import Rows, normalize_rows
 
 LSA_DIMS = 64
-VOCABULARY = 30_000  # the most frequent words kept (with at least 2 papers, in at most half)
+VOCABULARY = 30_000  # the most frequent words kept (in at most half of the papers): the cap drops rare ones
 OVERSAMPLE = 16
 POWER_ITERATIONS = 3
 _WORD = re.compile(r"[a-z][a-z0-9]+")
@@ -52,8 +52,8 @@ class LsaModel:
         """Fit on `texts` (a few tens of thousands are plenty)."""
         documents = [words(text) for text in texts]
         frequency = Counter(word for document in documents for word in set(document))
-        most = max(2, len(documents) // 2)
-        kept = [w for w, n in frequency.most_common() if 2 <= n <= most or len(documents) < 4][:VOCABULARY]
+        most = max(1, len(documents) // 2)
+        kept = [w for w, n in frequency.most_common() if n <= most or len(documents) < 4][:VOCABULARY]
         vocabulary = {word: n for n, word in enumerate(kept)}
         count = max(len(documents), 1)
         idf = np.array([math.log((1 + count) / (1 + frequency[w])) + 1 for w in kept], dtype=np.float32)

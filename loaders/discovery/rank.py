@@ -15,9 +15,9 @@ from papershelf.loaders.discovery.embed import SCALE
 from papershelf.loaders.discovery.vectors import VectorSet
 
 SCORE_CHUNK = 1 << 16
-RANDOM_NEGATIVES = 3000
+RANDOM_NEGATIVES = 2000
 NEGATIVE_WEIGHT = 3.0  # a "not for me" mark counts as this many random papers
-STEPS = 60
+STEPS = 25
 L2 = 0.01
 
 
@@ -96,17 +96,17 @@ def train(vectors: VectorSet, positives: np.ndarray, negatives: np.ndarray, seed
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> LinearModel:
     """Newton's method on a weighted, L2-regularized logistic loss: a few steps over ~DIMS weights."""
-    features = np.hstack([x, np.ones((len(x), 1), dtype=np.float32)]).astype(np.float64)
+    features = np.hstack([x, np.ones((len(x), 1), dtype=np.float32)])
     w = np.zeros(features.shape[1])
     penalty = np.full(features.shape[1], L2)
     penalty[-1] = 0.0  # the bias is not pulled to zero
     for _ in range(STEPS):
-        p = 1 / (1 + np.exp(-(features @ w)))
+        p = (1 / (1 + np.exp(-(features @ w)))).astype(np.float32)
         gradient = features.T @ (weight * (p - y)) + penalty * w
         hessian = (features * (weight * p * (1 - p))[:, None]).T @ features + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hessian, gradient)
         w -= step
-        if np.abs(step).max() < 1e-6:
+        if np.abs(step).max() < 1e-4:
             break
     return LinearModel(w[:-1].astype(np.float32), float(w[-1]))
 

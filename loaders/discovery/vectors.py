@@ -19,6 +19,7 @@ from papershelf.loaders.discovery import embed
 from papershelf.loaders.discovery.lsa import LsaModel
 from papershelf.loaders.store.database import Store, now
 
+READ_BATCH = 10_000
 CHUNK = 1000  # papers embedded and written per transaction
 FIT_SAMPLE = 20_000  # papers the LSA model is fitted on, spread evenly over the store
 MODEL_NAME = f"lsa{embed.LSA_DIMS}+wordllama{embed.WORD_DIMS}-int8"
@@ -62,19 +63,27 @@ class VectorSet:
 
 
 def read(store: Store, after: str = "") -> VectorSet:
-    """The stored vectors (those embedded after `after`, when given), in id order."""
+    """The stored vectors (those embedded after `after`, when given), in id order; read in batches
+    into one array, so that a million rows never sit in memory as Python objects."""
     with store.reading():
-        rows = store.conn.execute(
+        count = store.conn.execute("SELECT count(*) FROM paper_vectors WHERE embedded_at > ?", [after])
+        total = count.fetchone()[0]
+        ids = np.zeros(total, dtype=np.int64)
+        vectors = np.zeros((total, embed.DIMS), dtype=np.int8)
+        stamp = max(after, _model_stamp(store))
+        cursor = store.conn.execute(
             "SELECT paper_id, vector, embedded_at FROM paper_vectors WHERE embedded_at > ? ORDER BY paper_id",
             [after],
-        ).fetchall()
-        model_stamp = _model_stamp(store)
-    if not rows:
-        return VectorSet(np.zeros(0, np.int64), np.zeros((0, embed.DIMS), np.int8), max(after, model_stamp))
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    blob = b"".join(row[1] for row in rows)
-    vectors = np.frombuffer(blob, dtype=np.int8).reshape(len(rows), embed.DIMS)
-    return VectorSet(ids, vectors, max(max(row[2] for row in rows), model_stamp))
+        )
+        done = 0
+        while done < total and (rows := cursor.fetchmany(READ_BATCH)):
+            rows = rows[: total - done]
+            ids[done : done + len(rows)] = [row[0] for row in rows]
+            blob = b"".join(row[1] for row in rows)
+            vectors[done : done + len(rows)] = np.frombuffer(blob, dtype=np.int8).reshape(len(rows), -1)
+            stamp = max(stamp, max(row[2] for row in rows))
+            done += len(rows)
+    return VectorSet(ids[:done], vectors[:done], stamp)
 
 
 def text_model(store: Store) -> LsaModel | None:
