@@ -40,7 +40,9 @@ DRAWS = 5
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--papers", default="100000,300000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--embed", type=int, default=3000)

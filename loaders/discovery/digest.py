@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from papershelf.loaders.discovery.foryou import Pick
+from papershelf.loaders.discovery.foryou import DAY_OF_PAPER, Pick
 from papershelf.loaders.export.formats import first_sentence, markdown_escape
 from papershelf.loaders.models import Paper
 from papershelf.loaders.store.database import Store
@@ -23,16 +23,14 @@ class Entry:
 
 
 def entries(store: Store, picks: list[Pick]) -> list[Entry]:
-    papers = {p.stored_id: p for p in store.papers({*(x.paper_id for x in picks), *(x.like_id for x in picks)})}
+    wanted = {*(x.paper_id for x in picks), *(x.like_id for x in picks)}
+    papers = {p.stored_id: p for p in store.papers(wanted)}
     return [Entry(pick, papers[pick.paper_id], papers[pick.like_id]) for pick in picks]
 
 
 def newest_day(store: Store) -> str | None:
-    """The newest listing date (or day a paper was added): the default day of a digest."""
-    row = store.conn.execute(
-        "SELECT max(coalesce(listing_date, substr(added_at, 1, 10))) FROM papers"
-    ).fetchone()
-    return row[0]
+    """The newest day a paper was listed (`foryou.DAY_OF_PAPER`): the default day of a digest."""
+    return store.conn.execute(f"SELECT max({DAY_OF_PAPER}) FROM papers").fetchone()[0]
 
 
 def clean(text: str) -> str:

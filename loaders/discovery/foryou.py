@@ -109,11 +109,21 @@ def _candidates(store: Store, vectors: VectorSet, trained: list[Profile], since:
     return allowed
 
 
+# A page copy's listing date has no year ("Jun 6"): then the day the paper was added stands for it.
+ISO_DAY = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+DAY_OF_PAPER = (
+    f"CASE WHEN listing_date GLOB {ISO_DAY} THEN substr(listing_date, 1, 10) ELSE substr(added_at, 1, 10) END"
+)
+
+
 def listed_since(store: Store, date: str) -> list[int]:
-    """Papers whose listing date (or, lacking one, the day they were added) is on or after `date`."""
+    """Papers listed on or after `date` (YYYY-MM-DD): by their listing date when it is one, else by
+    the day they were added. Two index ranges, not a scan of the papers."""
     rows = store.conn.execute(
-        "SELECT id FROM papers WHERE listing_date >= ?1"
-        " UNION SELECT id FROM papers WHERE listing_date IS NULL AND added_at >= ?1",
+        f"""SELECT id FROM papers
+                WHERE listing_date >= ?1 AND listing_date < 'A' AND listing_date GLOB {ISO_DAY}
+            UNION SELECT id FROM papers WHERE added_at >= ?1
+                AND (listing_date IS NULL OR NOT listing_date GLOB {ISO_DAY})""",
         [date],
     )
     return [row[0] for row in rows]

@@ -29,7 +29,7 @@ STOPWORDS = frozenset(
     off on once only or other our out over own same she should so some such than that the their them
     then there these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yet via thus use used using based show shows
-    propose proposed paper work results method methods approach new""".split()
+    propose proposed paper work results method methods approach new""".split()  # noqa: SIM905
 )
 
 
@@ -73,9 +73,7 @@ class LsaModel:
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
         words_blob = np.frombuffer("\n".join(self.vocabulary).encode(), dtype=np.uint8)
-        np.savez(
-            buffer, words=words_blob, idf=self.idf, components=self.components, fitted_on=self.fitted_on
-        )
+        np.savez(buffer, words=words_blob, idf=self.idf, components=self.components, fitted_on=self.fitted_on)
         return buffer.getvalue()
 
     @classmethod
