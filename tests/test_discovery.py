@@ -192,3 +192,23 @@ def test_blend_finds_a_paraphrase_and_keeps_a_remembered_title_first(embedded: S
     title = blended("atention is all you need for kv cahce in difusion")
     target = ids_of(embedded, ["Attention Is All You Need for KV Cache in Diffusion LLMs"])[0]
     assert int(vs.ids[title.docs[0]]) == target and not title.by_meaning[0]
+
+
+def test_the_readers_discovery_keeps_its_vectors_and_answers_from_them(embedded: Store):
+    from papershelf.loaders.discovery.service import Discovery
+
+    topic = ids_of(embedded, JUDGED["recommend"]["speculative decoding"])
+    discovery = Discovery(embedded.path)
+    assert discovery.for_you().message == foryou.HOW_TO_START
+    assert len(discovery.similar(topic[0], limit=5)) == 5
+    embedded.set_starred(topic[:3], True)
+    first = discovery.for_you(limit=5).picks[0].paper_id
+    discovery.not_for_me(first, True)
+    assert first not in {p.paper_id for p in discovery.for_you(limit=5).picks}
+    discovery.looked()
+    assert marks.last_looked(embedded, "for-you") is not None
+    found = discovery.similarity("a small drafter proposes and the large model checks")
+    assert found is not None
+    ids, similarity = found
+    best = {int(i) for i in ids[np.argsort(-similarity)[:10]]}
+    assert len(best & set(topic)) >= 3

@@ -48,7 +48,7 @@ class VectorSet:
 
     def updated(self, store: Store) -> VectorSet:
         """This set with the vectors written since it was read (a refit: all of them again)."""
-        if not self.stamp or _model_stamp(store) > self.stamp:
+        if not self.stamp or model_stamp(store) > self.stamp:
             return read(store)
         newer = read(store, after=self.stamp)
         if not len(newer):
@@ -70,7 +70,7 @@ def read(store: Store, after: str = "") -> VectorSet:
         total = count.fetchone()[0]
         ids = np.zeros(total, dtype=np.int64)
         vectors = np.zeros((total, embed.DIMS), dtype=np.int8)
-        stamp = max(after, _model_stamp(store))
+        stamp = max(after, model_stamp(store))
         cursor = store.conn.execute(
             "SELECT paper_id, vector, embedded_at FROM paper_vectors WHERE embedded_at > ? ORDER BY paper_id",
             [after],
@@ -109,7 +109,7 @@ def refresh(
     model = _current_model(store)
     if model is None:
         return 0
-    fitted_at = _model_stamp(store)
+    fitted_at = model_stamp(store)
     stale = [row[0] for row in store.conn.execute(_STALE + " ORDER BY p.id")]
     done = 0
     if progress and stale:
@@ -165,7 +165,7 @@ def _embed_chunk(store: Store, model: LsaModel, ids: list[int], fitted_at: str) 
     rows = store.conn.execute(f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", ids).fetchall()
     vectors = embed.quantize(embed.encode(model, [embed.paper_text(t, a) for _, t, a in rows]))
     with store.write():
-        if _model_stamp(store) != fitted_at:
+        if model_stamp(store) != fitted_at:
             return False
         stamp = now()
         store.conn.executemany(
@@ -175,6 +175,7 @@ def _embed_chunk(store: Store, model: LsaModel, ids: list[int], fitted_at: str) 
     return True
 
 
-def _model_stamp(store: Store) -> str:
+def model_stamp(store: Store) -> str:
+    """When the text model was fitted ("" for never): vectors older than it are of another model."""
     row = store.conn.execute("SELECT fitted_at FROM vector_model").fetchone()
     return row[0] if row else ""
