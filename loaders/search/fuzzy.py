@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -151,19 +150,19 @@ class FuzzyIndex:
         if letter >= 0:
             # Most documents hold a word beginning with any given letter: a mask of the documents
             # answers in a pass over them rather than over a million postings.
-            for field, (exact, prefix, _, _) in fields:
-                for weight, masks in zip((prefix, exact), field.letter_masks(self.size), strict=True):
+            for field, weights in fields:
+                hits = field.hits(term, weights, self.size)  # the prefix range, then the word if there is one
+                norms = field.norms(self.size)
+                for (weight, _, _), masks in zip(hits, field.letter_masks(self.size), strict=False):
                     hit = np.unpackbits(masks[letter], count=self.size).view(bool)
-                    np.maximum(scores, hit * np.float32(weight), out=scores)
+                    np.maximum(scores, _quantized(hit * (np.float32(weight) * norms)), out=scores)
             return scores
-        # Lowest weight first, so that each document keeps the best weight assigned to it.
-        hits = [
-            (round(weight * QUANTUM) / QUANTUM, field, first, last)
-            for field, weights in fields
-            for weight, first, last in field.hits(term, weights)
-        ]
-        for weight, field, first, last in sorted(hits, key=itemgetter(0)):
-            scores[field.postings(first, last)] = weight
+        for field, weights in fields:
+            norms = field.norms(self.size)
+            for weight, first, last in field.hits(term, weights, self.size):
+                docs = field.postings(first, last)
+                # A document is in a range once per word of it, with the same value each time.
+                scores[docs] = np.maximum(scores[docs], _quantized(np.float32(weight) * norms[docs]))
         return scores
 
     def _places(self, view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,6 +177,11 @@ class FuzzyIndex:
         inside[view] = True
         self._view_places = (view, places, inside)
         return places, inside
+
+
+def _quantized(scores: np.ndarray) -> np.ndarray:
+    """Scores rounded to whole 64ths, which the ranking's sort keys hold."""
+    return np.round(scores * QUANTUM) / QUANTUM
 
 
 def _matching(scores: list[np.ndarray], inside: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
