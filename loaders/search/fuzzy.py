@@ -94,6 +94,7 @@ class FuzzyIndex:
         proceed: Callable[[], bool] | None = None,
         extra: Callable[[str], np.ndarray | None] | None = None,
         bonus: np.ndarray | None = None,
+        missing: int = 0,
     ) -> Matches | None:
         """Documents matching every term of the query, by descending score.
 
@@ -103,7 +104,8 @@ class FuzzyIndex:
         returns None, the terms scored so far staying cached for the next search. `extra` gives a
         term's scores from fields the index does not hold (authors, notes…), a document keeping
         the better of the two; `bonus` is added to the total of every matching document (a score
-        of another kind, such as a similarity).
+        of another kind, such as a similarity). `missing` terms may match nothing in a document
+        (a word mistyped beyond recognition), whose total is then that of the others.
         """
         terms = query_terms(query)
         if not terms:
@@ -119,7 +121,7 @@ class FuzzyIndex:
             more = extra(term) if extra is not None else None
             scores.append(term_scores if more is None else np.maximum(term_scores, more))
         places, inside = (None, None) if view is None else self._places(view)
-        docs, total = _matching(scores, inside)
+        docs, total = _matching(scores, inside, missing)
         if bonus is not None:
             total = total + bonus[docs]
         return _ranked(docs, total, view, places, self.size)
@@ -184,13 +186,21 @@ def _quantized(scores: np.ndarray) -> np.ndarray:
     return np.round(scores * QUANTUM) / QUANTUM
 
 
-def _matching(scores: list[np.ndarray], inside: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The documents (of those `inside` the view, if given) that every term's scores match,
-    ascending, and their totals. Whole arrays read in order: gathering the scores of fewer
-    documents, such as those matching the terms before the last, measured no faster."""
-    matched = scores[0] > 0
-    total = scores[0]
-    for term_scores in scores[1:]:
+def _matching(
+    scores: list[np.ndarray], inside: np.ndarray | None, missing: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents (of those `inside` the view, if given) that every term's scores match (all
+    but `missing` of them), ascending, and their totals. Whole arrays read in order: gathering the
+    scores of fewer documents, such as those matching the terms before the last, measured no
+    faster."""
+    if missing:
+        found = np.sum([term_scores > 0 for term_scores in scores], axis=0)
+        matched = found >= max(len(scores) - missing, 1)
+        total = np.sum(scores, axis=0)
+    else:
+        matched = scores[0] > 0
+        total = scores[0]
+    for term_scores in scores[1:] if not missing else ():
         matched &= term_scores > 0
         total = total + term_scores
     if inside is not None:
