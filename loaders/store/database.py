@@ -24,7 +24,7 @@ from papershelf.loaders.models import (
     paper_from_row,
     paper_row,
 )
-from papershelf.loaders.store import fts
+from papershelf.loaders.store import citekeys, fts, listing_dates
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -110,7 +110,8 @@ class Store:
         try:
             yield self
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite has rolled back itself on a full disk
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -155,7 +156,8 @@ class Store:
 
     def _read_papers(self, clause: str, params: list) -> Iterator[Paper]:
         sql = f"""
-            SELECT {", ".join("p." + c for c in ("id", *MERGED_FIELDS))}, s.starred_at,
+            SELECT {", ".join("p." + c for c in ("id", *MERGED_FIELDS))},
+                p.citekey, p.listing_date_text, s.starred_at,
                 (SELECT json_group_array(path) FROM (
                     SELECT src.path FROM paper_sources ps JOIN sources src ON src.id = ps.source_id
                     WHERE ps.paper_id = p.id ORDER BY src.id)) AS sources
@@ -163,6 +165,7 @@ class Store:
         """
         for row in self.conn.execute(sql, params):
             paper = _paper_from_row(row[: len(MERGED_FIELDS) + 1])
+            paper.citekey, paper.listing_date_text = row[-4], row[-3]
             paper.starred_at = row[-2]
             paper.sources = json.loads(row[-1])
             yield paper
@@ -259,6 +262,8 @@ class Store:
                    WHERE position != excluded.position""",
                 [(paper_id, source_id, position) for paper_id, position in links.items()],
             )
+        listing_dates.normalize(self.conn, [*new, *changed])
+        citekeys.assign(self.conn, new)
         return MergeCounts(found=len(links), new=len(new), updated=len(changed))
 
     def update_paper(self, paper_id: int, newer: Paper) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from papershelf.loaders.store import fts
+from papershelf.loaders.store import citekeys, fts, listing_dates, views
 
 migrations = Migrations("papershelf")
 
@@ -134,9 +134,65 @@ def paper_count(db: Database) -> None:
         )
 
 
+@migrations(name="007_paper_vectors")
+def paper_vectors(db: Database) -> None:
+    """Discovery (`papershelf.loaders.discovery`): each paper's vector (int8, derived from its text
+    and recomputed at will), the fitted text model they were computed with (one row), and the
+    user's own "not for me" marks and the time each view was last looked at."""
+    _execute_all(
+        db,
+        """
+        CREATE TABLE paper_vectors (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
+            vector BLOB NOT NULL,
+            embedded_at TEXT NOT NULL
+        );
+        CREATE TABLE vector_model (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            fitted_at TEXT NOT NULL,
+            model BLOB NOT NULL
+        );
+        CREATE TABLE not_for_me (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+            marked_at TEXT NOT NULL
+        );
+        CREATE TABLE looked (
+            view TEXT PRIMARY KEY,
+            looked_at TEXT NOT NULL
+        );
+        CREATE INDEX papers_added_at ON papers (added_at);
+        CREATE INDEX papers_listing_date ON papers (listing_date)
+        """,
+    )
+
+
+@migrations(name="006_citekeys_views")
+def citekeys_views(db: Database) -> None:
+    """(After 007 in order: it landed later, and a store that has 007 must still get this one.)
+    Stored citation keys; listing dates as ISO with the text as shown beside them; views that
+    Datasette (or any SQL client) shows as the user's lists; the full-text index answering prefix
+    queries (`diff*`) from its own prefix indexes."""
+    _execute_all(
+        db,
+        """
+        ALTER TABLE papers ADD COLUMN citekey TEXT;
+        CREATE UNIQUE INDEX papers_citekey ON papers (citekey);
+        ALTER TABLE papers ADD COLUMN listing_date_text TEXT
+        """,
+    )
+    ids = [row[0] for row in db.execute("SELECT id FROM papers ORDER BY id")]
+    listing_dates.normalize(db.conn, ids)
+    citekeys.assign(db.conn, ids)
+    for statement in views.CREATE:
+        db.execute(statement)
+    fts.recreate_with_prefixes(db.conn)
+
+
 @migrations(name="005_arxiv_metadata")
 def arxiv_metadata(db: Database) -> None:
-    """What arXiv's metadata (the snapshot, OAI-PMH) adds: the journal reference and the date of
+    """(Last in order: it landed after 006 and 007, and a store that has them must still get it.)
+    What arXiv's metadata (the snapshot, OAI-PMH) adds: the journal reference and the date of
     the last update; and, per OAI-PMH set, where the last harvest got to, so that the next one
     continues from there (`sources.oai`)."""
     _execute_all(
