@@ -255,15 +255,11 @@ def embedding_rate(count: int) -> None:
 
 
 def speed(sample: Sample, size: int, repeat: int) -> None:
-    rng = np.random.default_rng(1)
     base = sample.set.vectors
-    picks = rng.integers(0, len(base), size)
-    noisy = base[picks].astype(np.int16) + rng.integers(-20, 21, (size, embed.DIMS))
     tracemalloc.start()
-    big = vectors.VectorSet(np.arange(1, size + 1, dtype=np.int64), np.clip(noisy, -127, 127).astype(np.int8))
+    big = vectors.VectorSet(np.arange(1, size + 1, dtype=np.int64), synthetic_vectors(base, size))
     memory = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    del noisy
     big.vectors[: len(base)] = base  # the sample's own papers (ids 1…334) keep their vectors
     store = sample.store
     store.conn.execute("DELETE FROM stars")
@@ -287,6 +283,18 @@ def speed(sample: Sample, size: int, repeat: int) -> None:
     print(f"  query vector + cosines      {query_time:8.1f} ms")
     print(f"  blend with the filter       {blend_time:8.1f} ms")
     print(f"  baseline: one float32 copy of the vectors {baseline:8.1f} ms\n")
+
+
+def synthetic_vectors(base: np.ndarray, size: int) -> np.ndarray:
+    """`size` vectors, each one of `base` plus noise, made a chunk at a time (int8 throughout)."""
+    rng = np.random.default_rng(1)
+    out = np.empty((size, base.shape[1]), dtype=np.int8)
+    for start in range(0, size, 100_000):
+        count = min(100_000, size - start)
+        noisy = base[rng.integers(0, len(base), count)].astype(np.int16)
+        noisy += rng.integers(-20, 21, (count, base.shape[1]), dtype=np.int16)
+        out[start : start + count] = np.clip(noisy, -127, 127)
+    return out
 
 
 def _median(repeat: int, action: Callable[[], object]) -> float:

@@ -212,3 +212,16 @@ def test_the_readers_discovery_keeps_its_vectors_and_answers_from_them(embedded:
     ids, similarity = found
     best = {int(i) for i in ids[np.argsort(-similarity)[:10]]}
     assert len(best & set(topic)) >= 3
+
+
+def test_not_for_me_marks_travel_in_a_backup(sample_store: Store, tmp_path: Path):
+    from papershelf.loaders.userdata.backup import backup_document, read_backup, restore
+
+    marks.set_not_for_me(sample_store, [3, 7], True)
+    document = json.dumps(backup_document(sample_store))
+    with Store(tmp_path / "other.db") as other:
+        report = restore(other, read_backup(document))
+        titles = {p.title for p in other.papers(marks.not_for_me_ids(other))}
+        assert report.not_for_me == 2 and "2 “not for me” marks" in report.summary()
+    assert titles == {p.title for p in sample_store.papers([3, 7])}
+    assert restore(sample_store, read_backup(document)).not_for_me == 0  # nothing twice
