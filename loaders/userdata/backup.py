@@ -3,7 +3,8 @@
 A backup holds the lists (in order), the stars, notes, read state and "not for me" marks with their
 times, and the papers they refer to, each under a `ref` (its id in the store it came from).
 Restoring merges by paper identity (arXiv id, else normalized title): papers the store lacks are
-created, those it has are left as they are, and the user's data is added to what the store already holds, all in one transaction.
+created, those it has are left as they are, and the user's data is added to what the store already
+holds, all in one transaction.
 """
 
 from __future__ import annotations
