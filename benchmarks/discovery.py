@@ -257,7 +257,7 @@ def embedding_rate(count: int) -> None:
 def speed(sample: Sample, size: int, repeat: int) -> None:
     base = sample.set.vectors
     tracemalloc.start()
-    big = vectors.VectorSet(np.arange(1, size + 1, dtype=np.int64), synthetic_vectors(base, size))
+    big = vectors.VectorSet(np.arange(1, size + 1, dtype=np.int32), synthetic_vectors(base, size))
     memory = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     big.vectors[: len(base)] = base  # the sample's own papers (ids 1…334) keep their vectors

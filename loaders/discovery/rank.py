@@ -20,9 +20,9 @@ from papershelf.loaders.discovery.vectors import VectorSet
 SCORE_CHUNK = 1 << 16
 CANDIDATES = 4000  # papers scored exactly after the signs' first pick
 EXACT_UP_TO = 50_000  # at most this many papers to rank: score them all exactly
-RANDOM_NEGATIVES = 2000
+RANDOM_NEGATIVES = 1000
 NEGATIVE_WEIGHT = 3.0  # a "not for me" mark counts as this many random papers
-STEPS = 25
+STEPS = 12
 L2 = 0.01
 
 
@@ -74,11 +74,18 @@ def sign_candidates(
 ) -> np.ndarray:
     """The `count` rows whose signs differ least from `direction`'s (only `allowed` ones, if given)."""
     wanted = np.packbits(direction > 0).view(np.uint64)
-    distance = np.bitwise_count(vectors.signs ^ wanted).sum(axis=1, dtype=np.uint8)
+    distance = np.bitwise_count(vectors.signs[0] ^ wanted[0])
+    for part, bits in zip(vectors.signs[1:], wanted[1:], strict=True):
+        distance += np.bitwise_count(part ^ bits)
     if allowed is not None:
         distance[~allowed] = 255
-    count = min(count, len(distance))
-    return np.sort(np.argpartition(distance, count - 1)[:count])
+    # Distances are small integers: a histogram finds the cut in two passes, where a partial sort
+    # of a million values takes eight times as long.
+    reached = np.cumsum(np.bincount(distance, minlength=256))
+    cut = int(np.searchsorted(reached, min(count, len(distance))))
+    below = np.flatnonzero(distance < cut)
+    at_cut = np.flatnonzero(distance == cut)[: max(count - len(below), 0)]
+    return np.sort(np.concatenate([below, at_cut]))
 
 
 @dataclass(frozen=True)
