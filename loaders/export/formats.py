@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from papershelf.loaders.models import DETAIL_FIELDS, Paper
+from papershelf.loaders.sanitize import bibtex_field, csv_cell, exportable, terminal
 
 FORMATS = ("jsonl", "json", "csv", "markdown", "bibtex")
 
@@ -47,8 +48,9 @@ def export(papers: Iterable[Paper], format: str, out: TextIO, title: str = "Read
 
     Fill in the user's data first (`userdata.annotate`) for the `lists`, `note` and `read` fields.
     """
+    papers = map(exportable, papers)  # the output boundary: no text acts on a terminal
     if format == "markdown":
-        return write_markdown(papers, out, title)
+        return write_markdown(papers, out, terminal(title))
     return WRITERS[format](papers, out)
 
 
@@ -83,7 +85,7 @@ def write_csv(papers: Iterable[Paper], out: TextIO) -> int:
         record = paper_record(paper)
         for name in _CSV_LISTS:
             record[name] = "\n".join(record[name] or ())
-        writer.writerow(record)
+        writer.writerow({name: csv_cell(value) for name, value in record.items()})
     return count
 
 
@@ -176,17 +178,20 @@ def write_bibtex(papers: Iterable[Paper], out: TextIO) -> int:
         fields = {"title": "{" + latex_escape(paper.title) + "}"}
         if paper.authors:
             fields["author"] = " and ".join(latex_escape(name) for name in paper.authors)
-        if paper.published:
-            fields["year"] = paper.published[:4]
-            fields["date"] = paper.published
-        if paper.arxiv_id:
-            fields["eprint"] = paper.arxiv_id
+        # Restricted fields only when well-formed (`sanitize.bibtex_field`): no value can close one.
+        if year := bibtex_field("year", (paper.published or "")[:4]):
+            fields["year"] = year
+        if date := bibtex_field("date", paper.published):
+            fields["date"] = date
+        if eprint := bibtex_field("eprint", paper.arxiv_id):
+            fields["eprint"] = eprint
             fields["archiveprefix"] = "arXiv"
             if paper.categories:
                 fields["primaryclass"] = latex_escape(paper.categories[0])
         if paper.doi:
             fields["doi"] = latex_escape(paper.doi)
-        fields["url"] = paper.link
+        if url := bibtex_field("url", paper.link):
+            fields["url"] = url
         fields["abstract"] = latex_escape(paper.abstract)
         if paper.org_name:
             fields["institution"] = latex_escape(paper.org_name)
@@ -200,7 +205,7 @@ def write_bibtex(papers: Iterable[Paper], out: TextIO) -> int:
 def _citation_key(paper: Paper) -> str:
     words = re.findall(r"[a-z0-9]+", paper.title.lower())
     word = next((w for w in words if len(w) > 2 and w not in _STOP_WORDS), words[0] if words else "")
-    year = paper.published[:4] if paper.published else ""
+    year = bibtex_field("year", (paper.published or "")[:4]) or ""
     return (word[:24] + year) or f"paper{paper.id}"
 
 
