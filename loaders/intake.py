@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from typing import Any
 
 from papershelf.loaders.models import LIST_FIELDS, Paper
 from papershelf.loaders.sanitize import BIDI_CONTROLS, INVISIBLE
@@ -22,7 +23,8 @@ DEFAULT_CAP = 2_000
 MAX_LIST_ITEMS = 10_000
 MAX_NOTE = 1_000_000
 MAX_COUNT = 2**53  # SQLite keeps 64 bits; a count above this is no count
-_UNSAFE = {ord(char): None for char in BIDI_CONTROLS | INVISIBLE - {"\u200c", "\u200d"}}
+_JOINERS = frozenset("\u200c\u200d")  # they shape emoji and Indic and Persian words: kept in the store
+_UNSAFE: dict[int, str | None] = {ord(char): None for char in BIDI_CONTROLS | (INVISIBLE - _JOINERS)}
 _UNSAFE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _PATTERNS = {
     "published": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
@@ -53,7 +55,7 @@ def drop_unsafe(text: str) -> str:
 def admit_paper(paper: Paper) -> Paper:
     """`paper` with every field cleaned and checked; FieldError when one is over its cap or the
     title is left empty."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for spec in dataclasses.fields(Paper):
         name = spec.name
         value = getattr(paper, name)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from papershelf.loaders.text import ESCAPE_SEQUENCES
 
@@ -109,7 +109,7 @@ def _escaped(char: str) -> str:
 def exportable(paper: Paper) -> Paper:
     """`paper` with every text it holds through `terminal_lines`: what every export format writes,
     so that a file `cat` to a terminal acts on nothing."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for spec in dataclasses.fields(paper):
         value = getattr(paper, spec.name)
         if isinstance(value, str) and not value.isprintable():
