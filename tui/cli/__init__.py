@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from papershelf.tui.cli import discover as cli_discover
 from papershelf.tui.cli import export as cli_export
 from papershelf.tui.cli import fetch as cli_fetch
 from papershelf.tui.cli import load as cli_load
@@ -63,7 +64,7 @@ def locate(db_path: Path) -> None:
     click.echo(db_path)
 
 
-for module in (cli_load, cli_export, cli_stars, cli_userdata, cli_fetch, cli_search):
+for module in (cli_load, cli_export, cli_stars, cli_userdata, cli_fetch, cli_search, cli_discover):
     for command in module.COMMANDS:
         cli.add_command(command)
 
