@@ -32,6 +32,9 @@ SUFFIX_FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".ris": "ris",
+    ".csl.json": "csljson",
+    ".csljson": "csljson",
 }
 
 
@@ -129,4 +132,6 @@ def format_for(target: Path | str | None, default: str = "jsonl") -> str:
     """The format the suffix of `target` asks for (`x.bib`: bibtex), else `default`."""
     if target is None or str(target) == STDOUT:
         return default
-    return SUFFIX_FORMATS.get(Path(target).suffix.lower(), default)
+    name = Path(target).name.lower()
+    suffixes = sorted(SUFFIX_FORMATS, key=len, reverse=True)
+    return next((SUFFIX_FORMATS[s] for s in suffixes if name.endswith(s) and name != s), default)
