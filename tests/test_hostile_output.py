@@ -167,7 +167,7 @@ def test_no_bibtex_entry_gains_a_field(hostile_store, run):
     [("2025}, note = {injected", None), ("2025-06-17", "2506.1}, note = {injected"), ("}}}}", "}")],
 )
 def test_bibtex_restricted_fields_cannot_be_injected(published, arxiv_id):
-    from papershelf.loaders.export.formats import write_bibtex
+    from papershelf.loaders.export.citations import write_bibtex
     from papershelf.loaders.models import Paper
 
     out = io.StringIO()
