@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from papershelf.loaders.intake import FieldError, admit_paper, clean
 from papershelf.loaders.models import Paper, Skipped, paper_row
 from papershelf.loaders.sources import fetch as fetching
 from papershelf.loaders.sources.fields import date_or_none, shown_date
@@ -253,9 +254,15 @@ def _save_page(
     report.pages += 1
     report.deleted += page.deleted
     report.skipped += page.skipped
+    papers = []
+    for paper in page.papers:
+        try:
+            papers.append(admit_paper(paper))
+        except FieldError as error:
+            report.skipped.append(Skipped(clean(paper.title[:200]), str(error)))
     with store.write():
-        if page.papers:
-            rows = [paper_row(n, paper) for n, paper in enumerate(page.papers, report.counts.found)]
+        if papers:
+            rows = [paper_row(n, paper) for n, paper in enumerate(papers, report.counts.found)]
             source = store.source_id(f"arxiv-oai:{key[0]}?set={key[1]}", "arxiv-oai", None)
             report.counts += store.merge_rows(source, rows)
         if resume is not None:
