@@ -129,6 +129,7 @@ def _progress(path: Path) -> Iterator[_Meter | None]:
         yield None
         return
     meter: _Meter | None = None
+    bar: Any
     with click.progressbar(
         length=size,
         label=terminal_name(path.name),
