@@ -12,7 +12,7 @@ from typing import TextIO
 
 from papershelf.loaders.export import citations
 from papershelf.loaders.models import DETAIL_FIELDS, Paper
-from papershelf.loaders.sanitize import csv_cell
+from papershelf.loaders.sanitize import csv_cell, exportable, terminal
 
 FORMATS = ("jsonl", "json", "csv", "markdown", "bibtex", "csljson", "ris", "ids")
 # Formats written as a folder of files rather than to a stream (`export.obsidian`).
@@ -54,8 +54,9 @@ def export(papers: Iterable[Paper], format: str, out: TextIO, title: str = "Read
 
     Fill in the user's data first (`userdata.annotate`) for the `lists`, `note` and `read` fields.
     """
+    papers = map(exportable, papers)  # the output boundary: no text acts on a terminal
     if format == "markdown":
-        return write_markdown(papers, out, title)
+        return write_markdown(papers, out, terminal(title))
     return WRITERS[format](papers, out)
 
 

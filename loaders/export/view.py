@@ -5,14 +5,18 @@ both export through here, so that the same view gives the same output wherever i
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from papershelf.loaders.export.formats import FOLDER_FORMATS, FORMATS, export
 from papershelf.loaders.models import Paper
+from papershelf.loaders.sanitize import exportable
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import annotate
 from papershelf.loaders.userdata.lists import STARRED, list_name, list_paper_ids
@@ -102,7 +106,7 @@ def export_view_to(store: Store, view: View, format: str, target: Path | str) ->
     if str(target) == STDOUT:
         return export_view(store, view, format, sys.stdout)
     title, papers = view_papers(store, view)
-    with open(target, "w", encoding="utf-8", newline="") as out:
+    with atomic_file(Path(target)) as out:
         return export(papers, format, out, title)
 
 
@@ -114,7 +118,29 @@ def export_view_to_folder(store: Store, view: View, folder: Path) -> int:
         raise ValueError("obsidian notes go to a folder: give -o FOLDER")
     _title, papers = view_papers(store, view)
     added = dict(store.conn.execute("SELECT id, added_at FROM papers"))
-    return write_notes(papers, folder, added)
+    return write_notes(map(exportable, papers), folder, added)
+
+
+@contextmanager
+def atomic_file(target: Path) -> Iterator[TextIO]:
+    """A text file that becomes `target` only once written whole: a failure (a full disk, Ctrl-C)
+    leaves `target` as it was, and no partial file beside it."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def format_for(target: Path | str | None, default: str = "jsonl") -> str:

@@ -9,15 +9,16 @@ as they are, and the user's data is added to what the store already holds, all i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from papershelf.loaders import userdata
+from papershelf.loaders.intake import FieldError, admit_note, admit_paper, admit_time
 from papershelf.loaders.models import INTEGER_FIELDS, LIST_FIELDS, MERGED_FIELDS, Paper, paper_row
 from papershelf.loaders.store.database import Store, now
-from papershelf.loaders.text import clean_text, plural, title_key
+from papershelf.loaders.text import plural, title_key
 from papershelf.loaders.userdata import lists
 from papershelf.loaders.userdata.lists import ListEntry, SavedList, UserDataError
 
@@ -121,6 +122,8 @@ def read_backup(text: str) -> Backup:
     except json.JSONDecodeError as error:
         reason = f"{error.msg}, line {error.lineno}"
         raise BackupError(f"not a papershelf backup: invalid JSON ({reason})") from None
+    except RecursionError:
+        raise BackupError("not a papershelf backup: JSON nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(f'not a papershelf backup (no "format": "{FORMAT}")')
     version = document.get("version")
@@ -134,16 +137,17 @@ def read_backup(text: str) -> Backup:
         backup.papers[ref] = paper
     for n, record in enumerate(_items(document, "stars")):
         where = f"stars[{n}]"
-        backup.stars.append(ListEntry(_ref(backup, record, where), 0, _text(record, "starred_at", where)))
+        backup.stars.append(ListEntry(_ref(backup, record, where), 0, _time(record, "starred_at", where)))
     for n, record in enumerate(_items(document, "lists")):
         backup.lists.append(_read_list(backup, record, f"lists[{n}]"))
     for n, record in enumerate(_items(document, "notes")):
         where = f"notes[{n}]"
-        note = (_ref(backup, record, where), _text(record, "body", where), _text(record, "updated_at", where))
+        body = _admitted(admit_note, _text(record, "body", where), where)
+        note = (_ref(backup, record, where), body, _time(record, "updated_at", where))
         backup.notes.append(note)
     for n, record in enumerate(_items(document, "reads")):
         where = f"reads[{n}]"
-        backup.reads.append((_ref(backup, record, where), _text(record, "read_at", where)))
+        backup.reads.append((_ref(backup, record, where), _time(record, "read_at", where)))
     return backup
 
 
@@ -156,17 +160,18 @@ def _read_paper(record: dict, where: str) -> tuple[int, Paper]:
         value = record.get(name)
         if value is None and name not in ("title", "abstract"):
             values[name] = None
-        elif name in INTEGER_FIELDS and _is_int(value):
+        elif (
+            (name in INTEGER_FIELDS and _is_int(value))
+            or (name in LIST_FIELDS and isinstance(value, list) and all(isinstance(v, str) for v in value))
+            or (isinstance(value, str) and name not in INTEGER_FIELDS | LIST_FIELDS)
+        ):
             values[name] = value
-        elif name in LIST_FIELDS and isinstance(value, list) and all(isinstance(v, str) for v in value):
-            values[name] = [clean_text(v) for v in value]
-        elif isinstance(value, str) and name not in INTEGER_FIELDS | LIST_FIELDS:
-            values[name] = clean_text(value)
         else:
             raise BackupError(f"{where}.{name}: unexpected value {json.dumps(value)[:40]}")
-    if not values["title"]:
-        raise BackupError(f"{where}.title: empty")
-    return ref, Paper(**values)
+    try:
+        return ref, admit_paper(Paper(**values))
+    except FieldError as error:
+        raise BackupError(f"{where}.{error}") from None
 
 
 def _read_list(backup: Backup, record: dict, where: str) -> SavedList:
@@ -177,8 +182,8 @@ def _read_list(backup: Backup, record: dict, where: str) -> SavedList:
     entries = []
     for n, item in enumerate(_items(record, "papers", where + "."), 1):
         at = f"{where}.papers[{n - 1}]"
-        entries.append(ListEntry(_ref(backup, item, at), n, _text(item, "added_at", at)))
-    return SavedList(name, _text(record, "created_at", where), entries)
+        entries.append(ListEntry(_ref(backup, item, at), n, _time(item, "added_at", at)))
+    return SavedList(name, _time(record, "created_at", where), entries)
 
 
 def _items(container: dict, key: str, where: str = "") -> list[dict]:
@@ -201,6 +206,17 @@ def _text(record: dict, key: str, where: str) -> str:
     if not isinstance(value, str):
         raise BackupError(f"{where}.{key}: expected text")
     return value
+
+
+def _time(record: dict, key: str, where: str) -> str:
+    return _admitted(admit_time, _text(record, key, where), f"{where}.{key}")
+
+
+def _admitted(admit: Callable[[str], str], value: str, where: str) -> str:
+    try:
+        return admit(value)
+    except FieldError as error:
+        raise BackupError(f"{where}: {error}") from None
 
 
 def _is_int(value: object) -> TypeGuard[int]:

@@ -157,7 +157,10 @@ def note(db_path: Path, paper: str, text: str | None, show: bool) -> None:
             click.echo(body)
         return
     if text is None:
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Failure(f"stdin: not UTF-8 text (byte 0x{error.object[error.start]:02X})") from None
     with one_line(userdata.UserDataError):
         userdata.set_note(store, paper_id, text)
     saved = userdata.get_note(store, paper_id)
