@@ -90,8 +90,9 @@ def test_a_bad_hf_item_is_skipped_not_the_page(run, httpserver):
 def test_an_arxiv_server_repeating_a_page_is_not_counted_again(run, httpserver):
     feed = (DATA / "arxiv_cs_CL.xml").read_text()
     httpserver.expect_request("/api/query").respond_with_data(feed, content_type="application/atom+xml")
-    once = run("fetch", "arxiv", "--category", "cs.CL", "--limit", "3", "--endpoint", httpserver.url_for(""))
-    again = run("fetch", "arxiv", "--category", "cs.CL", "--limit", "15", "--endpoint", httpserver.url_for(""))
+    endpoint = httpserver.url_for("")
+    once = run("fetch", "arxiv", "--category", "cs.CL", "--limit", "3", "--endpoint", endpoint)
+    again = run("fetch", "arxiv", "--category", "cs.CL", "--limit", "15", "--endpoint", endpoint)
     assert once.exit_code == again.exit_code == 0, again.output
     found = once.stdout.split(": ")[1].split(" papers")[0]
     assert again.stdout.split(": ")[1].split(" papers")[0] == found

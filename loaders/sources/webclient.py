@@ -147,10 +147,9 @@ class WebClient:
             if self._past(started):
                 raise FetchError(f"{self.host} took over {self.politeness.deadline:.0f} seconds to answer")
             chunks.append(chunk)
-        headers = [
-            (k, v) for k, v in response.headers.items() if k.lower() not in ("content-encoding", "content-length")
-        ]
-        kept = {
+        decoded = ("content-encoding", "content-length")  # the body is kept decompressed
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in decoded]
+        kept: dict[str, Any] = {
             name: response.extensions[name]
             for name in ("reason_phrase", "http_version")
             if name in response.extensions
