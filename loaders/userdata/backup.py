@@ -1,9 +1,10 @@
 """Back up everything the user owns as one JSON document, and bring such a document into any store.
 
-A backup holds the lists (in order), the stars, notes and read state with their times, and the papers
-they refer to, each under a `ref` (its id in the store it came from). Restoring merges by paper
-identity (arXiv id, else normalized title): papers the store lacks are created, those it has are left
-as they are, and the user's data is added to what the store already holds, all in one transaction.
+A backup holds the lists (in order), the stars, notes, read state and "not for me" marks with their
+times, and the papers they refer to, each under a `ref` (its id in the store it came from).
+Restoring merges by paper identity (arXiv id, else normalized title): papers the store lacks are
+created, those it has are left as they are, and the user's data is added to what the store already
+holds, all in one transaction.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Backup:
     lists: list[SavedList] = field(default_factory=list)
     notes: list[tuple[int, str, str]] = field(default_factory=list)  # ref, body, updated_at
     reads: list[tuple[int, str]] = field(default_factory=list)  # ref, read_at
+    not_for_me: list[tuple[int, str]] = field(default_factory=list)  # ref, marked_at (discovery)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class RestoreReport:
     list_entries: int = 0
     notes: int = 0  # added, or replaced by a later one
     read_marks: int = 0
+    not_for_me: int = 0
 
     def summary(self) -> str:
         parts = [
@@ -59,6 +62,8 @@ class RestoreReport:
             f"{self.papers_matched:,} already stored",
             *(plural(getattr(self, name), *nouns) for name, nouns in _ADDED.items()),
         ]
+        if self.not_for_me:  # named only when there are some: few people mark papers so
+            parts.append(plural(self.not_for_me, "“not for me” mark"))
         return "restored: " + ", ".join(parts)
 
 
@@ -82,6 +87,7 @@ def backup_document(store: Store) -> dict[str, Any]:
             "stars": "SELECT paper_id, starred_at FROM stars ORDER BY starred_at, paper_id",
             "notes": "SELECT paper_id, body, updated_at FROM notes ORDER BY paper_id",
             "reads": "SELECT paper_id, read_at FROM reads ORDER BY paper_id",
+            "not_for_me": "SELECT paper_id, marked_at FROM not_for_me ORDER BY paper_id",
         }
         rows = {name: store.conn.execute(query).fetchall() for name, query in sql.items()}
         refs = {row[0] for found in rows.values() for row in found}
@@ -96,6 +102,7 @@ def backup_document(store: Store) -> dict[str, Any]:
         "lists": [_list_record(saved_list) for saved_list in saved],
         "notes": [{"paper": ref, "body": body, "updated_at": at} for ref, body, at in rows["notes"]],
         "reads": [{"paper": ref, "read_at": at} for ref, at in rows["reads"]],
+        "not_for_me": [{"paper": ref, "marked_at": at} for ref, at in rows["not_for_me"]],
     }
 
 
@@ -148,6 +155,9 @@ def read_backup(text: str) -> Backup:
     for n, record in enumerate(_items(document, "reads")):
         where = f"reads[{n}]"
         backup.reads.append((_ref(backup, record, where), _time(record, "read_at", where)))
+    for n, record in enumerate(_items(document, "not_for_me")):
+        where = f"not_for_me[{n}]"
+        backup.not_for_me.append((_ref(backup, record, where), _time(record, "marked_at", where)))
     return backup
 
 
@@ -249,6 +259,11 @@ def restore(store: Store, backup: Backup) -> RestoreReport:
             _restore_notes(store, backup.notes, ids)
         with _counting(store, report, "read_marks", "reads"):
             userdata.restore_reads(store, [(ids[ref], read_at) for ref, read_at in backup.reads])
+        with _counting(store, report, "not_for_me", "not_for_me"):
+            store.conn.executemany(
+                "INSERT OR IGNORE INTO not_for_me (paper_id, marked_at) VALUES (?, ?)",
+                [(ids[ref], at) for ref, at in backup.not_for_me],
+            )
     return report
 
 
