@@ -52,6 +52,10 @@ def now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
 
 
+class NewerStoreError(sqlite3.DatabaseError):
+    """A store a newer papershelf has migrated: this one would misread it, and must not write it."""
+
+
 class Store:
     """One papershelf store file."""
 
@@ -79,14 +83,25 @@ class Store:
         return Database(self.conn, execute_plugins=False)
 
     def _migrated(self) -> bool:
+        """Whether the store has every migration; NewerStoreError when it has one this papershelf
+        does not know (applied after its last one), which a newer papershelf wrote."""
         try:
             row = self.conn.execute(
-                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'papershelf' AND name = ?",
+                "SELECT id FROM _sqlite_migrations WHERE migration_set = 'papershelf' AND name = ?",
                 [LAST_MIGRATION],
             ).fetchone()
         except sqlite3.OperationalError:  # no migration table yet: a new file
             return False
-        return row is not None
+        if row is None:
+            return False
+        newer = self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'papershelf' AND id > ? ORDER BY id",
+            [row[0]],
+        ).fetchone()
+        if newer is not None:
+            self.conn.close()
+            raise NewerStoreError(f"written by a newer papershelf (migration {newer[0]}); upgrade papershelf")
+        return True
 
     def close(self) -> None:
         self.conn.close()
