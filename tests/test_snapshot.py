@@ -216,3 +216,20 @@ def test_the_cli_filters_and_refuses_a_bad_date(run):
     assert "left out by the filters" in run("load", "--category", "hep-ph", str(SNAPSHOT)).stdout
     result = run("load", "--since", "yesterday", str(SNAPSHOT))
     assert result.exit_code != 0 and "--since expects a date" in result.stderr
+
+
+def test_the_progress_bar_is_told_bytes_and_papers():
+    from papershelf.tui.cli.load import _Meter
+
+    class Bar:
+        pos = 0
+
+        def update(self, step: int) -> None:
+            self.pos += step
+
+    meter = _Meter(Bar())
+    assert meter.rate(None) == ""
+    meter(4096)
+    meter.count_papers(1500)
+    assert meter.bar.pos == 4096
+    assert meter.rate(None).startswith("1,500 papers, ") and meter.rate(None).endswith("/s")
