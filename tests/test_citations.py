@@ -166,7 +166,8 @@ def test_a_journal_reference_makes_an_article(shelf):
     from papershelf.loaders.export.citations import bibtex_entry, csl_item, ris_entry
     from papershelf.loaders.models import Paper
 
-    paper = Paper(title="Old Physics", abstract="A.", arxiv_id="0704.0001", journal_ref="Phys. Rev. D 76 (2007)")
+    journal = "Phys. Rev. D 76 (2007)"
+    paper = Paper(title="Old Physics", abstract="A.", arxiv_id="0704.0001", journal_ref=journal)
     paper.citekey = "old2007physics"
     entry = bibtexparser.parse_string(bibtex_entry(paper)).entries[0]
     assert entry.entry_type == "article" and entry["journal"] == "Phys. Rev. D 76 (2007)"
