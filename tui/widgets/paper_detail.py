@@ -15,6 +15,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from papershelf.loaders.models import Paper
+from papershelf.loaders.tex import render_tex
 from papershelf.loaders.text import strip_controls
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
@@ -190,7 +191,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         if paper is None:
             return (Text("No paper to show.", style="italic"),)
         header = Text(overflow="fold")
-        header.append(strip_controls(paper.title), style="bold")
+        header.append(render_tex(strip_controls(paper.title)), style="bold")
         header.append("\n")
         header.append(strip_controls(metadata_line(paper)), style="dim")
         header.append("\n")
@@ -206,7 +207,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
             note.append("Note\n", style="bold")
             note.append(strip_controls(paper.note), style="italic")
             blocks.append(note)
-        blocks.append(Text(strip_controls(paper.abstract), overflow="fold"))
+        blocks.append(Text(render_tex(strip_controls(paper.abstract)), overflow="fold"))
         blocks.append(Links(tuple(strip_controls(link) for link in paper.links())))
         return tuple(blocks)
 

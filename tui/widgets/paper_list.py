@@ -15,6 +15,7 @@ from textual.reactive import reactive, var
 from textual.strip import Strip
 
 from papershelf.loaders.store.browse import ListRow
+from papershelf.loaders.tex import render_tex
 from papershelf.loaders.text import strip_controls
 from papershelf.tui.shelf import Shelf
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
@@ -165,7 +166,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             organization = strip_controls(row.organization or "")
             details += " " + _fit(organization, ORGANIZATION_WIDTH - 1)
         title_width = max(8, width - 2 - cell_len(details))
-        title = strip_controls(row.title)
+        title = render_tex(strip_controls(row.title))
         spans = []
         if query:
             from papershelf.loaders.search.fuzzy import title_spans  # with the index, after the first screen
