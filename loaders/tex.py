@@ -7,6 +7,7 @@ written, `$` signs and all, so that nothing is guessed or lost.
 
 from __future__ import annotations
 
+# ruff: noqa: RUF001, RUF002 (the Unicode look-alikes are the point)
 import re
 from functools import lru_cache
 
@@ -49,8 +50,14 @@ STYLE_COMMANDS = frozenset(
 )  # fmt: skip
 # `{\bf x}`: declarations that style the rest of their group.
 STYLE_DECLARATIONS = frozenset({"bf", "it", "em", "tt", "rm", "sf", "sc", "bfseries", "itshape"})
-SUPERSCRIPTS = dict(zip("0123456789+-=()niTabcdefghijklmoprstuvwxyz", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"))
-SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+SUPERSCRIPTS = dict(
+    zip(
+        "0123456789+-=()niTabcdefghijklmoprstuvwxyz",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ",
+        strict=True,
+    )
+)
+SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
 SUPERSCRIPTS.update({"*": "*", "′": "′", "'": "′", "†": "†"})
 # Characters that math shows as they are.
 MATH_PLAIN = re.compile(r"[A-Za-z0-9 +\-=<>()\[\]|,.:;!?/*'′]")

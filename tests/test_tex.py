@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+# ruff: noqa: RUF001
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
