@@ -77,6 +77,13 @@ class Paper:
         return self.arxiv_id or title_key(self.title)
 
     @property
+    def stored_id(self) -> int:
+        """The id of a paper read from the store (a paper only parsed has none: ValueError)."""
+        if self.id is None:
+            raise ValueError(f"“{self.title[:40]}” is not a stored paper")
+        return self.id
+
+    @property
     def urls(self) -> list[str]:
         """The URLs the abstract mentions."""
         return extract_urls(self.abstract)

@@ -7,7 +7,7 @@ import re
 # Whole escape sequences go first, so that their parameters ("[31m", "]8;;http://…") do not survive
 # as visible junk once the ESC byte itself is gone. An OSC or DCS string without its terminator on
 # the same line is not consumed: only its introducer is removed (by the generic ESC rule).
-_ESCAPE_SEQUENCES = re.compile(
+ESCAPE_SEQUENCES = re.compile(
     r"""
       \x1b\[ [0-?]* [ -/]* [@-~]                      # CSI: colours, cursor moves, …
     | \x9b   [0-?]* [ -/]* [@-~]                      # 8-bit CSI
@@ -32,7 +32,7 @@ def strip_controls(text: str) -> str:
     feeds stay, so that a whole chunk of a file can be cleaned at once."""
     if not CONTROL_CHARACTER.search(text):
         return text
-    return _CONTROLS.sub(" ", _ESCAPE_SEQUENCES.sub("", text))
+    return _CONTROLS.sub(" ", ESCAPE_SEQUENCES.sub("", text))
 
 
 def collapse_whitespace(text: str) -> str:

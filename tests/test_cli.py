@@ -92,9 +92,9 @@ def test_export_json_csv_markdown_bibtex(run, tmp_path):
     assert len(rows) == 334 and rows[0]["urls"] == "https://github.com/zaydzuhri/token-order-prediction"
     run("star", "1", "44")
     markdown = run("export", "--starred", "--format", "markdown").stdout
-    assert markdown.startswith("# Reading list\n\n2 papers")
+    assert markdown.startswith("# Starred\n\n2 papers")
     assert (
-        "1. **[Predicting the Order of Upcoming Tokens Improves Language Modeling](<https://arxiv.org/"
+        "2. **[Predicting the Order of Upcoming Tokens Improves Language Modeling](<https://arxiv.org/"
         in markdown
     )
     result = run("export", "--format", "bibtex", "-o", str(tmp_path / "all.bib"))

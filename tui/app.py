@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from papershelf.loaders import userdata
 from papershelf.loaders.store.database import Store
-from papershelf.loaders.text import clean_text, plural, strip_controls
+from papershelf.loaders.text import clean_text, plural
 from papershelf.loaders.userdata import lists
 from papershelf.tui.screens.reader import ReaderScreen
 from papershelf.tui.settings import Settings, settings_path
@@ -170,16 +170,12 @@ class PapershelfApp(App[None]):
 
     @work(thread=True, group="load")
     def load_in_background(self, path: Path) -> None:
-        from papershelf.loaders.sources.load import expand_paths, load_file
-        from papershelf.loaders.sources.reading import InputError
+        from papershelf.loaders.sources.load import load_paths
 
         with Store(self.store.path) as store:
-            for file in expand_paths((path,)):
-                try:
-                    message, severity = load_file(store, file).summary(), "information"
-                except (InputError, OSError) as error:
-                    message, severity = f"{file}: {error}", "error"
-                self.call_from_thread(self.notify, strip_controls(message), severity=severity, markup=False)
+            for outcome in load_paths(store, (path,)):
+                severity = "error" if outcome.failed else "information"
+                self.call_from_thread(self.notify, outcome.line(), severity=severity, markup=False)
 
     # Fetching from Hugging Face, with the reader showing progress ------------------------------
 

@@ -7,9 +7,9 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.search.fuzzy import title_spans
 from papershelf.loaders.store.browse import SORT_LABELS
-from papershelf.loaders.text import strip_controls
 
 JUMP_HITS = 12
 
@@ -57,7 +57,7 @@ class PapershelfCommands(Provider):
             if (score := matcher.match(name)) > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
         for paper_id, title, score in self.app.papers_titled(query, JUMP_HITS):
-            display = Content(strip_controls(title))
+            display = Content(terminal(title))
             for start, end in title_spans(query, title):
                 display = display.stylize("bold underline", start, end)
             jump = partial(self.app.jump_to, paper_id)

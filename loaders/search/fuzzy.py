@@ -89,14 +89,22 @@ class FuzzyIndex:
                 field.prefixes(length)
 
     def search(
-        self, query: str, view: np.ndarray | None = None, proceed: Callable[[], bool] | None = None
+        self,
+        query: str,
+        view: np.ndarray | None = None,
+        proceed: Callable[[], bool] | None = None,
+        extra: Callable[[str], np.ndarray | None] | None = None,
+        bonus: np.ndarray | None = None,
     ) -> Matches | None:
         """Documents matching every term of the query, by descending score.
 
         `view` lists the documents allowed (a view such as the stars) in its order, which orders
         documents of equal score; without it all documents are, in document order. `proceed` is
         asked before each term that is not cached yet: if it answers False the search stops and
-        returns None, the terms scored so far staying cached for the next search.
+        returns None, the terms scored so far staying cached for the next search. `extra` gives a
+        term's scores from fields the index does not hold (authors, notes…), a document keeping
+        the better of the two; `bonus` is added to the total of every matching document (a score
+        of another kind, such as a similarity).
         """
         terms = query_terms(query)
         if not terms:
@@ -109,9 +117,12 @@ class FuzzyIndex:
                 if proceed is not None and not proceed():
                     return None
                 term_scores = self.term_scores(term)
-            scores.append(term_scores)
+            more = extra(term) if extra is not None else None
+            scores.append(term_scores if more is None else np.maximum(term_scores, more))
         places, inside = (None, None) if view is None else self._places(view)
         docs, total = _matching(scores, inside)
+        if bonus is not None:
+            total = total + bonus[docs]
         return _ranked(docs, total, view, places, self.size)
 
     def term_scores(self, term: str) -> np.ndarray:
@@ -244,6 +255,13 @@ class _WordSpans(dict[str, tuple[int, int] | None]):
     def __missing__(self, word: str) -> tuple[int, int] | None:
         span = self[word] = _match_span(self.terms, word)
         return span
+
+
+def text_matches(query: str, text: str) -> bool:
+    """Whether a term of the query matches a word of `text` (as the filter matches, for reporting
+    which fields matched)."""
+    spans = _word_spans(query)
+    return any(spans[word] is not None for word in TERM.findall(text.lower()))
 
 
 def _match_span(terms: list[tuple[str, int]], text: str) -> tuple[int, int] | None:

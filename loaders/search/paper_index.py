@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -90,14 +91,14 @@ def save_cached(path: Path, index: PaperIndex) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(
-            partial,
-            format=np.array([CACHE_FORMAT, *_signature_numbers(index.signature)], dtype=np.int64),
-            updated=np.frombuffer(index.signature[2].encode(), dtype=np.uint8),
-            ids=index.ids,
+        arrays: dict[str, Any] = {
+            "format": np.array([CACHE_FORMAT, *_signature_numbers(index.signature)], dtype=np.int64),
+            "updated": np.frombuffer(index.signature[2].encode(), dtype=np.uint8),
+            "ids": index.ids,
             **index.fuzzy.title.arrays("title"),
             **index.fuzzy.abstract.arrays("abstract"),
-        )
+        }
+        np.savez(partial, **arrays)
         os.replace(partial, path)
     except OSError:
         pass

@@ -141,7 +141,8 @@ class FieldIndex:
             for i, word in enumerate(self.words):
                 if len(word) >= length:
                     table.setdefault(word[:length], [i, i])[1] = i + 1
-            cached = self._prefix_tables[length] = (list(table), [tuple(r) for r in table.values()])
+            ranges = [(first, last) for first, last in table.values()]
+            cached = self._prefix_tables[length] = (list(table), ranges)
         return cached
 
     def infixes(self, term: str) -> list[int]:
@@ -159,9 +160,8 @@ class FieldIndex:
         """The ranges of words the term matches, each with the weight of its kind of match."""
         exact_weight, prefix_weight, typo_weight, infix_weight = weights
         hits = [(infix_weight, word, word + 1) for word in self.infixes(term)]
-        hits += [
-            (typo_weight * similarity * 0.9, *range_) for *range_, similarity in self.typo_prefixes(term)
-        ]
+        typo_prefixes = self.typo_prefixes(term)
+        hits += [(typo_weight * similarity * 0.9, first, last) for first, last, similarity in typo_prefixes]
         hits += [(typo_weight * similarity, word, word + 1) for word, similarity in self.typos(term)]
         hits.append((prefix_weight, *self.prefix_range(term)))
         exact = self.exact(term)

@@ -43,7 +43,7 @@ def papers_from_items(items: Any, listing_date: str | None = None) -> tuple[list
 
 def paper_from_item(item: dict) -> Paper | None:
     """The paper an API item describes (a daily-papers or search item, or a bare paper object)."""
-    inner = item.get("paper") if isinstance(item.get("paper"), dict) else item
+    inner: dict = item["paper"] if isinstance(item.get("paper"), dict) else item
 
     def pick(name: str) -> Any:
         value = inner.get(name)
@@ -94,6 +94,6 @@ def _list(value: Any) -> list:
 def _title_of(item: Any) -> str:
     """Something to name a skipped item by."""
     if isinstance(item, dict):
-        inner = item.get("paper") if isinstance(item.get("paper"), dict) else item
+        inner: dict = item["paper"] if isinstance(item.get("paper"), dict) else item
         return text_or_none(inner.get("id")) or "an item without a title"
     return f"an item that is not an object ({type(item).__name__})"

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import sqlite3
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from papershelf.loaders.models import ROW_FIELDS, Skipped
+from papershelf.loaders.sanitize import terminal, terminal_name
 from papershelf.loaders.sources.parsing import parse_file
-from papershelf.loaders.sources.reading import InputError
+from papershelf.loaders.sources.reading import InputError, os_reason
 from papershelf.loaders.store.database import MergeCounts, Store
 
 MAX_SKIPPED_KEPT = 100
@@ -31,9 +35,9 @@ class LoadReport:
     skipped_count: int = 0
 
     def summary(self) -> str:
-        counts = self.counts
+        counts, name = self.counts, terminal_name(self.name)
         return (
-            f"{self.name}: {counts.found:,} papers ({counts.new:,} new, {counts.updated:,} updated, "
+            f"{name}: {counts.found:,} papers ({counts.new:,} new, {counts.updated:,} updated, "
             f"{self.skipped_count:,} skipped)"
         )
 
@@ -80,13 +84,119 @@ def load_sample(store: Store) -> list[LoadReport]:
 
 
 def expand_paths(paths: tuple[Path, ...]) -> Iterator[Path]:
-    """Files as given; folders as every non-hidden file below them, in name order."""
+    """Files as given; folders as every non-hidden file below them, in name order (folders that
+    cannot be read are left out: `load_paths` reports them)."""
+    for found in _walk(paths):
+        if isinstance(found, Path):
+            yield found
+
+
+@dataclass(frozen=True)
+class PathOutcome:
+    """What became of one path given to `load_paths`: a report, or the one-line reason it failed."""
+
+    path: Path
+    report: LoadReport | None = None
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def line(self) -> str:
+        """One terminal-safe line: the report's summary, or the path and the reason."""
+        if self.report is not None:
+            return self.report.summary()
+        return f"{terminal_name(self.path)}: {terminal(self.error or '')}"
+
+
+class LoadInterrupted(KeyboardInterrupt):
+    """Ctrl-C while `path` was loading: it was rolled back, the files before it are kept."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
+Progress = Callable[[Path], AbstractContextManager[Callable[[int], None] | None]]
+
+
+def load_paths(
+    store: Store, paths: Iterable[Path], progress: Progress | None = None
+) -> Iterator[PathOutcome]:
+    """Load every file of `paths` (folders walked), each on its own: one outcome per file, and one
+    per folder that cannot be read or holds no file. A bad path never stops the others.
+
+    `progress(path)` gives a context around each file's load that yields its `on_position`.
+    """
+    for found in _walk(tuple(paths)):
+        yield found if isinstance(found, PathOutcome) else _load_one(store, found, progress)
+
+
+def _load_one(store: Store, path: Path, progress: Progress | None) -> PathOutcome:
+    try:
+        with progress(path) if progress else nullcontext() as on_position:
+            return PathOutcome(path, report=load_file(store, path, on_position=on_position))
+    except KeyboardInterrupt:
+        raise LoadInterrupted(path) from None
+    except InputError as error:
+        return PathOutcome(path, error=str(error))
+    except sqlite3.Error as error:
+        return PathOutcome(path, error=f"not loaded, the store: {store_reason(error)}")
+    except OSError as error:
+        return PathOutcome(path, error=os_reason(error))
+    except (RecursionError, MemoryError, RuntimeError) as error:  # a parser child that died
+        return PathOutcome(path, error=f"could not be parsed: {error or type(error).__name__}")
+
+
+def store_reason(error: sqlite3.Error) -> str:
+    """A store error in words the user can act on."""
+    text = str(error)
+    if "disk is full" in text or getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return "the disk is full"
+    return text
+
+
+def _walk(paths: tuple[Path, ...]) -> Iterator[Path | PathOutcome]:
+    """Files as given; each folder as its non-hidden files, in name order, without a recursion
+    limit; folders that cannot be read, and folders without files, as outcomes."""
     for path in paths:
-        if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if not name.startswith("."):
-                        yield Path(dirpath) / name
-        else:
+        if not _is_folder(path):
             yield path
+            continue
+        files = 0
+        stack = [path]
+        while stack:
+            folder = stack.pop()
+            try:
+                entries = sorted(
+                    (e for e in os.scandir(folder) if not e.name.startswith(".")), key=lambda e: e.name
+                )
+            except OSError as error:
+                yield PathOutcome(folder, error=f"cannot read this folder: {os_reason(error)}")
+                continue
+            subfolders = []
+            for entry in entries:
+                if _entry_is_folder(entry):
+                    subfolders.append(Path(entry.path))
+                else:
+                    files += 1
+                    yield Path(entry.path)
+            stack.extend(reversed(subfolders))
+        if not files:
+            yield PathOutcome(path, error="no files found")
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False  # load_file names the reason
+
+
+def _entry_is_folder(entry: os.DirEntry) -> bool:
+    # A link to a folder inside a folder is not followed: it could lead back up (a loop).
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False

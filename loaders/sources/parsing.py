@@ -80,7 +80,8 @@ def _parse_in_child(path: Path, on_position: Callable[[int], None] | None) -> Pa
     except BaseException:
         _stop(child)
         raise
-    return ParsedFile(*header, batches=_child_batches(child, receiver, on_position))
+    shape, listing_date, has_header = header
+    return ParsedFile(shape, listing_date, has_header, _child_batches(child, receiver, on_position))
 
 
 def _child_batches(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,7 @@ _ASCII = bytes(range(0x80))
 # Line ends are not among them: universal newline mode turns CR and CRLF into LF.
 _C0_CONTROL_BYTES = bytes(b for b in (*range(0x20), 0x7F) if b not in (0x0A, 0x0D))
 _C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")  # a chunk may cut one in two: see _check_decodes
+CHANGED = "changed while it was being read; load it again once it is complete"
 BINARY = "binary file (it contains NUL bytes), not a text copy of a papers page"
 
 
@@ -64,6 +67,7 @@ class TextFile:
     path: Path
     encoding: str
     may_hold_controls: bool = True
+    version: tuple[int, int] | None = None  # size and modification time when it was checked
 
 
 def open_text(path: Path) -> TextFile:
@@ -74,17 +78,18 @@ def open_text(path: Path) -> TextFile:
             raise InputError("empty file")
         encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
         stream.seek(0)
+        version = _version(stream)
         if encoding in ("utf-16", "utf-32"):
             _check_decodes(stream, encoding)
-            return TextFile(path, encoding)
+            return TextFile(path, encoding, version=version)
         try:
             may_hold_controls = _check_decodes(stream, "utf-8")
         except InputError as utf8_error:
             stream.seek(0)
             if not _only_unambiguous_windows_bytes(stream):
                 raise utf8_error from None
-            return TextFile(path, "cp1252")
-        return TextFile(path, encoding or "utf-8", may_hold_controls)
+            return TextFile(path, "cp1252", version=version)
+        return TextFile(path, encoding or "utf-8", may_hold_controls, version)
 
 
 def read_lines(text_file: TextFile, on_position: Callable[[int], None] | None = None) -> Iterator[str]:
@@ -95,11 +100,12 @@ def read_lines(text_file: TextFile, on_position: Callable[[int], None] | None = 
     told after each chunk how many bytes have been read so far.
     """
     with _open_binary(text_file.path) as raw:
+        _check_unchanged(text_file, raw)
         text = io.TextIOWrapper(raw, encoding=text_file.encoding, errors="strict", newline=None)
         clean = strip_controls if text_file.may_hold_controls else str
         rest = ""
         number = 0
-        while chunk := text.read(CHUNK):
+        while chunk := _read(text):
             complete, newline, rest = (rest + chunk).rpartition("\n")
             if not newline:  # no line ends in this chunk yet
                 _check_lengths([rest], number)
@@ -110,8 +116,26 @@ def read_lines(text_file: TextFile, on_position: Callable[[int], None] | None = 
             if on_position:
                 on_position(raw.tell())
             yield from lines
+        _check_unchanged(text_file, raw)
         if rest:
             yield clean(rest)
+
+
+def _read(text: io.TextIOWrapper) -> str:
+    try:
+        return text.read(CHUNK)
+    except UnicodeDecodeError:  # it decoded when checked: something wrote to it since
+        raise InputError(CHANGED) from None
+
+
+def _version(stream: io.BufferedReader) -> tuple[int, int]:
+    status = os.fstat(stream.fileno())
+    return status.st_size, status.st_mtime_ns
+
+
+def _check_unchanged(text_file: TextFile, stream: io.BufferedReader) -> None:
+    if text_file.version is not None and _version(stream) != text_file.version:
+        raise InputError(CHANGED)
 
 
 def _check_lengths(lines: list[str], lines_before: int) -> None:
@@ -121,16 +145,64 @@ def _check_lengths(lines: list[str], lines_before: int) -> None:
 
 
 def _open_binary(path: Path) -> io.BufferedReader:
-    if path.is_dir():
-        raise InputError("is a folder")
+    """`path` opened for reading, refused unless it is a regular file with something in it.
+
+    It is opened without blocking and checked on the open descriptor, so that a FIFO without a
+    writer cannot hang the load and a file swapped for a device after a check is still refused.
+    """
     try:
-        return open(path, "rb")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise InputError("no such file") from None
+    except IsADirectoryError:
+        raise InputError("is a folder") from None
     except PermissionError:
         raise InputError("permission denied") from None
     except OSError as error:
-        raise InputError(os.strerror(error.errno) if error.errno else str(error)) from None
+        raise InputError(os_reason(error)) from None
+    except ValueError:  # a NUL in the name
+        raise InputError("not a valid file name") from None
+    try:
+        _check_regular(os.fstat(descriptor))
+        os.set_blocking(descriptor, True)
+        return open(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _check_regular(status: os.stat_result) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError("is a folder")
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(f"not a regular file ({_kind(status.st_mode)})")
+    if status.st_size == 0 and status.st_dev in _PSEUDO_FILE_SYSTEMS:
+        raise InputError("not a regular file (a /proc or /sys file)")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
+
+
+def _devices(*folders: str) -> frozenset[int]:
+    devices = set()
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            devices.add(os.stat(folder).st_dev)
+    return frozenset(devices)
+
+
+# Files there report a size of 0 and a regular mode, and some (/proc/self/mem) fail or block on read.
+_PSEUDO_FILE_SYSTEMS = _devices("/proc", "/sys")
+
+
+def os_reason(error: OSError) -> str:
+    """An OSError's reason in a few words, without the file name it may carry."""
+    return os.strerror(error.errno) if error.errno else str(error)
 
 
 def _check_decodes(stream: io.BufferedReader, encoding: str) -> bool:

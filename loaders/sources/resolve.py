@@ -74,17 +74,18 @@ def resolve(
 
 
 def _resolve_one(store: Store, paper: Paper, lookups: Iterator[list[Paper]], report: ResolveReport) -> None:
+    paper_id = paper.stored_id
     match = next((found for results in lookups if (found := exact_match(paper, results))), None)
-    if match is None:
-        report.not_found.append(paper.id)
+    if match is None or match.arxiv_id is None:
+        report.not_found.append(paper_id)
         return
     with store.write():
         other, _ = store.find_ids([match.arxiv_id])
         if other:
-            report.already_stored[paper.id] = other[0]
+            report.already_stored[paper_id] = other[0]
             return
-        store.update_paper(paper.id, match)
-    report.resolved.append(paper.id)
+        store.update_paper(paper_id, match)
+    report.resolved.append(paper_id)
 
 
 def exact_match(paper: Paper, candidates: list[Paper]) -> Paper | None:

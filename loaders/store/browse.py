@@ -79,7 +79,10 @@ class Browser:
                 WHERE p.id IN ({marks})
             """
             for row in self.conn.execute(sql, chunk):
-                found[row[0]] = ListRow(*row[:5], starred=bool(row[5]), read=bool(row[6]))
+                paper_id, title, published_text, upvotes, organization, starred, read = row
+                found[paper_id] = ListRow(
+                    paper_id, title, published_text, upvotes, organization, bool(starred), bool(read)
+                )
         return found
 
     def texts(self) -> Iterator[tuple[int, str, str]]:

@@ -107,7 +107,8 @@ class Store:
         try:
             yield self
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite has rolled back itself on a full disk
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -226,19 +227,20 @@ class Store:
             if stored is None:
                 stored = paper
                 stored.id, next_id = next_id, next_id + 1
-                new[stored.id] = (stored.id, *row[1:])
+                new[next_id - 1] = (next_id - 1, *row[1:])
             else:
+                stored_id = stored.stored_id
                 merged = stored.merged_with(paper)
                 if not merged.same_fields(stored):
-                    if stored.id in new:
-                        new[stored.id] = (stored.id, *paper_row(0, merged)[1:])
+                    if stored_id in new:
+                        new[stored_id] = (stored_id, *paper_row(0, merged)[1:])
                     else:
-                        changed[stored.id] = merged
+                        changed[stored_id] = merged
                     if self._deferred and (merged.title, merged.abstract) != (stored.title, stored.abstract):
-                        self._deferred.text_changed(stored.id, stored.title, stored.abstract)
+                        self._deferred.text_changed(stored_id, stored.title, stored.abstract)
                 stored = merged
             _remember(current, stored, key)
-            links.setdefault(stored.id, row[0])
+            links.setdefault(stored.stored_id, row[0])
         stamp = now()
         self.conn.executemany(_INSERT, [(*values, stamp, stamp) for values in new.values()])
         self.conn.executemany(_UPDATE, [(*paper_row(0, p)[1:], stamp, p.id) for p in changed.values()])

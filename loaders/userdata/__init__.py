@@ -93,9 +93,10 @@ def read_ids(store: Store) -> set[int]:
 
 def annotate_one(store: Store, paper: Paper) -> Paper:
     """`paper` with its note, lists and read time filled in, asking for this paper only."""
-    paper.note = get_note(store, paper.id) or None
-    paper.lists = lists_of_paper(store, paper.id)
-    row = store.conn.execute("SELECT read_at FROM reads WHERE paper_id = ?", [paper.id]).fetchone()
+    paper_id = paper.stored_id
+    paper.note = get_note(store, paper_id) or None
+    paper.lists = lists_of_paper(store, paper_id)
+    row = store.conn.execute("SELECT read_at FROM reads WHERE paper_id = ?", [paper_id]).fetchone()
     paper.read_at = row[0] if row else None
     return paper
 
@@ -106,7 +107,8 @@ def annotate(store: Store, papers: Iterable[Paper]) -> Iterator[Paper]:
     lists = lists_by_paper(store)
     reads = dict(store.conn.execute("SELECT paper_id, read_at FROM reads"))
     for paper in papers:
-        paper.note = notes.get(paper.id)
-        paper.lists = lists.get(paper.id, [])
-        paper.read_at = reads.get(paper.id)
+        paper_id = paper.stored_id
+        paper.note = notes.get(paper_id)
+        paper.lists = lists.get(paper_id, [])
+        paper.read_at = reads.get(paper_id)
         yield paper

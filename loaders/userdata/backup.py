@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from papershelf.loaders import userdata
 from papershelf.loaders.models import INTEGER_FIELDS, LIST_FIELDS, MERGED_FIELDS, Paper, paper_row
@@ -203,7 +203,7 @@ def _text(record: dict, key: str, where: str) -> str:
     return value
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -220,7 +220,8 @@ def restore(store: Store, backup: Backup) -> RestoreReport:
         missing = [row for row, paper_id in zip(rows, found, strict=True) if paper_id is None]
         counts = store.merge_rows(None, missing)
         report.papers_created = counts.new
-        ids = dict(zip(backup.papers, store.identify(rows), strict=True))
+        identified = zip(backup.papers, store.identify(rows), strict=True)
+        ids = {ref: paper_id for ref, paper_id in identified if paper_id is not None}
         with _counting(store, report, "stars", "stars"):
             stars = [ListEntry(ids[entry.paper_id], 0, entry.added_at) for entry in backup.stars]
             lists.restore_to_list(store, lists.STARRED, stars)

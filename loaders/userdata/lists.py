@@ -104,6 +104,7 @@ def restore_list(store: Store, saved: SavedList) -> None:
         cursor = store.conn.execute(
             "INSERT INTO lists (name, created_at) VALUES (?, ?)", [name, saved.created_at]
         )
+        assert cursor.lastrowid is not None
         _insert_entries(store, cursor.lastrowid, saved.entries)
 
 
@@ -140,7 +141,7 @@ def remove_from_list(store: Store, name: str, paper_ids: Iterable[int]) -> list[
         if _is_starred(name):
             removed = [entry for entry in _starred_entries(store) if entry.paper_id in wanted]
             table, where = "stars", "paper_id = ?"
-            params = [(entry.paper_id,) for entry in removed]
+            params: list[tuple[int, ...]] = [(entry.paper_id,) for entry in removed]
         else:
             list_id = _list_id(store, name)
             removed = [entry for entry in _entries(store, list_id) if entry.paper_id in wanted]

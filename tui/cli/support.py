@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import click
+from click.shell_completion import CompletionItem
 
 if TYPE_CHECKING:
     from papershelf.loaders.store.database import Store
@@ -56,3 +57,27 @@ def paper_ids(store: Store, references: tuple[str, ...]) -> list[int]:
     if unknown:
         raise Failure(f"no paper with id {', '.join(unknown)}; nothing changed")
     return ids
+
+
+def complete_list_names(
+    context: click.Context, parameter: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of a list's name: the lists of the store that `--db` (or the default) names.
+
+    Completion must never fail loudly, so a store that cannot be read completes nothing.
+    """
+    from papershelf.loaders.paths import default_db_path
+    from papershelf.loaders.store.database import Store
+    from papershelf.loaders.userdata.lists import list_names_with_counts
+
+    root = context.find_root()
+    db_path = root.params.get("db") or default_db_path()
+    if not Path(db_path).exists():
+        return []
+    try:
+        with Store(db_path) as store:
+            names = [name for name, _count in list_names_with_counts(store)]
+    except (sqlite3.Error, OSError):
+        return []
+    folded = incomplete.casefold()
+    return [CompletionItem(name) for name in names if name.casefold().startswith(folded)]

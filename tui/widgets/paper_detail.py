@@ -15,8 +15,8 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from papershelf.loaders.models import Paper
+from papershelf.loaders.sanitize import terminal, terminal_lines
 from papershelf.loaders.tex import render_tex
-from papershelf.loaders.text import strip_controls
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
 from papershelf.tui.widgets.scrolling import set_virtual_size
@@ -191,24 +191,26 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         if paper is None:
             return (Text("No paper to show.", style="italic"),)
         header = Text(overflow="fold")
-        header.append(render_tex(strip_controls(paper.title)), style="bold")
+        header.append(render_tex(terminal(paper.title)), style="bold")
         header.append("\n")
-        header.append(strip_controls(metadata_line(paper)), style="dim")
+        header.append(terminal(metadata_line(paper)), style="dim")
         header.append("\n")
         if paper.starred:
             header.append("★ starred", style="bold yellow")
             header.append(" · ", style="dim")
-        header.append(("read " + paper.read_at[:10]) if paper.read_at else "unread", style="dim italic")
+        header.append(
+            ("read " + terminal(paper.read_at[:10])) if paper.read_at else "unread", style="dim italic"
+        )
         if paper.lists:
-            header.append(" · in " + ", ".join(strip_controls(name) for name in paper.lists), style="dim")
+            header.append(" · in " + ", ".join(terminal(name) for name in paper.lists), style="dim")
         blocks: list[Text | Links] = [header]
         if paper.note:
             note = Text(overflow="fold")
             note.append("Note\n", style="bold")
-            note.append(strip_controls(paper.note), style="italic")
+            note.append(terminal_lines(paper.note), style="italic")
             blocks.append(note)
-        blocks.append(Text(render_tex(strip_controls(paper.abstract)), overflow="fold"))
-        blocks.append(Links(tuple(strip_controls(link) for link in paper.links())))
+        blocks.append(Text(render_tex(terminal_lines(paper.abstract)), overflow="fold"))
+        blocks.append(Links(tuple(terminal(link) for link in paper.links())))
         return tuple(blocks)
 
 

@@ -14,9 +14,9 @@ from textual.geometry import Size
 from textual.reactive import reactive, var
 from textual.strip import Strip
 
+from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.store.browse import ListRow
 from papershelf.loaders.tex import render_tex
-from papershelf.loaders.text import strip_controls
 from papershelf.tui.shelf import Shelf
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
@@ -160,13 +160,13 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         self, row: ListRow, width: int, styles: LineStyles, query: str = "", cursor: bool = False
     ) -> list[Segment]:
         """One paper's line, exactly `width` cells: star, title, date, upvotes, organization."""
-        details = f" {strip_controls(row.published_text or ''):<{DATE_WIDTH - 1}}"
+        details = f" {terminal(row.published_text or ''):<{DATE_WIDTH - 1}}"
         details += f"{'▲' + str(row.upvotes) if row.upvotes is not None else '':>{UPVOTES_WIDTH}}"
         if width >= ORGANIZATION_MIN_WIDTH:
-            organization = strip_controls(row.organization or "")
+            organization = terminal(row.organization or "")
             details += " " + _fit(organization, ORGANIZATION_WIDTH - 1)
         title_width = max(8, width - 2 - cell_len(details))
-        title = render_tex(strip_controls(row.title))
+        title = render_tex(terminal(row.title))
         spans = []
         if query:
             from papershelf.loaders.search.fuzzy import title_spans  # with the index, after the first screen

@@ -1,0 +1,107 @@
+"""Export a view: which papers (all, Starred, a named list, or the ids the reader shows), annotated
+with the user's data, written in a format to a stream or a file. The command line and the reader
+both export through here, so that the same view gives the same output wherever it is asked for.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from papershelf.loaders.export.formats import FORMATS, export
+from papershelf.loaders.models import Paper
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.userdata import annotate
+from papershelf.loaders.userdata.lists import STARRED, list_name, list_paper_ids
+
+ALL_TITLE = "All papers"
+STDOUT = "-"
+
+# The format a file's suffix asks for, as the reader and `export -o` read it.
+SUFFIX_FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".bib": "bibtex",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """Which papers to export, in which order, and the title a Markdown reading list gets.
+
+    `list` names a list (Starred included), `ids` are the papers in the order shown; neither: all
+    papers in id order. Build one with `all_papers`, `starred`, `named` or `shown`.
+    """
+
+    list: str | None = None
+    ids: tuple[int, ...] | None = None
+    title: str = ALL_TITLE
+
+    @classmethod
+    def all_papers(cls) -> View:
+        return cls()
+
+    @classmethod
+    def starred(cls) -> View:
+        return cls(list=STARRED, title=STARRED)
+
+    @classmethod
+    def named(cls, name: str) -> View:
+        """The list called `name` (any case; resolved against the store when exported)."""
+        return cls(list=name, title=name)
+
+    @classmethod
+    def shown(cls, ids: Sequence[int], title: str) -> View:
+        """Exactly these papers in this order: what the reader shows, sorted and filtered."""
+        return cls(ids=tuple(ids), title=title)
+
+
+def view_papers(store: Store, view: View) -> tuple[str, Iterator[Paper]]:
+    """The view's title as stored and its papers with their notes, lists and read state.
+
+    UserDataError (one line) when the view names a list the store has not.
+    """
+    title = view.title
+    if view.ids is not None:
+        papers = store.papers(view.ids)
+    elif view.list is not None:
+        title = list_name(store, view.list)
+        papers = store.papers(list_paper_ids(store, title))
+    else:
+        papers = store.papers()
+    return title, annotate(store, papers)
+
+
+def export_view(store: Store, view: View, format: str, out: TextIO) -> int:
+    """Write the view's papers to `out` in `format` (one of FORMATS); return how many were written."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format {format!r}; one of {', '.join(FORMATS)}")
+    title, papers = view_papers(store, view)
+    return export(papers, format, out, title)
+
+
+def export_view_to(store: Store, view: View, format: str, target: Path | str) -> int:
+    """Write the view to the file `target` (`-`: standard output); return how many were written.
+
+    The file is written only once the view is known to exist, so that a mistyped list name leaves no
+    empty file behind. OSError when the file cannot be written.
+    """
+    if str(target) == STDOUT:
+        return export_view(store, view, format, sys.stdout)
+    title, papers = view_papers(store, view)
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        return export(papers, format, out, title)
+
+
+def format_for(target: Path | str | None, default: str = "jsonl") -> str:
+    """The format the suffix of `target` asks for (`x.bib`: bibtex), else `default`."""
+    if target is None or str(target) == STDOUT:
+        return default
+    return SUFFIX_FORMATS.get(Path(target).suffix.lower(), default)
