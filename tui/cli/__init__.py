@@ -16,6 +16,7 @@ import click
 from papershelf.tui.cli import export as cli_export
 from papershelf.tui.cli import fetch as cli_fetch
 from papershelf.tui.cli import load as cli_load
+from papershelf.tui.cli import remove as cli_remove
 from papershelf.tui.cli import search as cli_search
 from papershelf.tui.cli import stars as cli_stars
 from papershelf.tui.cli import userdata as cli_userdata
@@ -61,7 +62,7 @@ def locate(db_path: Path) -> None:
     click.echo(db_path)
 
 
-for module in (cli_load, cli_export, cli_stars, cli_userdata, cli_fetch, cli_search):
+for module in (cli_load, cli_export, cli_stars, cli_userdata, cli_fetch, cli_search, cli_remove):
     for command in module.COMMANDS:
         cli.add_command(command)
 
