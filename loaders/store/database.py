@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 # The last of store.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
-LAST_MIGRATION = "004_paper_count"
+LAST_MIGRATION = "007_paper_vectors"
 LOOKUP_CHUNK = 500
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
 _ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "added_at", "updated_at"))

@@ -134,6 +134,39 @@ def paper_count(db: Database) -> None:
         )
 
 
+@migrations(name="007_paper_vectors")
+def paper_vectors(db: Database) -> None:
+    """Discovery (`papershelf.loaders.discovery`): each paper's vector (int8, derived from its text
+    and recomputed at will), the fitted text model they were computed with (one row), and the
+    user's own "not for me" marks and the time each view was last looked at."""
+    _execute_all(
+        db,
+        """
+        CREATE TABLE paper_vectors (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
+            vector BLOB NOT NULL,
+            embedded_at TEXT NOT NULL
+        );
+        CREATE TABLE vector_model (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            fitted_at TEXT NOT NULL,
+            model BLOB NOT NULL
+        );
+        CREATE TABLE not_for_me (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers (id),
+            marked_at TEXT NOT NULL
+        );
+        CREATE TABLE looked (
+            view TEXT PRIMARY KEY,
+            looked_at TEXT NOT NULL
+        );
+        CREATE INDEX papers_added_at ON papers (added_at);
+        CREATE INDEX papers_listing_date ON papers (listing_date)
+        """,
+    )
+
+
 def _execute_all(db: Database, script: str) -> None:
     """Run each statement of `script` in the migration's transaction (executescript would commit it)."""
     for statement in script.split(";"):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from papershelf.tui.cli import discover as cli_discover
 from papershelf.tui.cli import export as cli_export
 from papershelf.tui.cli import fetch as cli_fetch
 from papershelf.tui.cli import load as cli_load
@@ -62,7 +63,17 @@ def locate(db_path: Path) -> None:
     click.echo(db_path)
 
 
-for module in (cli_load, cli_export, cli_stars, cli_userdata, cli_fetch, cli_search, cli_remove):
+COMMAND_MODULES = (
+    cli_load,
+    cli_export,
+    cli_stars,
+    cli_userdata,
+    cli_fetch,
+    cli_search,
+    cli_discover,
+    cli_remove,
+)
+for module in COMMAND_MODULES:
     for command in module.COMMANDS:
         cli.add_command(command)
 
