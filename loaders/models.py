@@ -64,6 +64,9 @@ class Paper:
     ai_summary: str | None = None  # Hugging Face's one-paragraph summary
     ai_keywords: list[str] | None = None
     id: int | None = None
+    # Given by the store: the paper's citation key, and its listing date as the page showed it.
+    citekey: str | None = None
+    listing_date_text: str | None = None
     starred_at: str | None = None
     sources: list[str] = field(default_factory=list)
     # The user's own data, filled in only where asked for (`userdata.annotate`).
@@ -133,7 +136,14 @@ class Paper:
                 values[name] = value
         if len(newer.abstract) < len(self.abstract) and self.abstract.startswith(newer.abstract):
             values["abstract"] = self.abstract
-        return Paper(**values, id=self.id, starred_at=self.starred_at, sources=self.sources)
+        return Paper(
+            **values,
+            id=self.id,
+            citekey=self.citekey,
+            listing_date_text=self.listing_date_text,
+            starred_at=self.starred_at,
+            sources=self.sources,
+        )
 
     def same_fields(self, other: Paper) -> bool:
         return all(getattr(self, name) == getattr(other, name) for name in MERGED_FIELDS)

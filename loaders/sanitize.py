@@ -15,10 +15,15 @@ line and export passes it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from papershelf.loaders.text import ESCAPE_SEQUENCES
+
+if TYPE_CHECKING:
+    from papershelf.loaders.models import Paper
 
 PLACEHOLDER = "\ufffd"
 
@@ -70,6 +75,18 @@ def terminal_lines(text: str) -> str:
     return terminal(text, keep_newlines=True)
 
 
+_STREAM = {**_LINES, ord("\t"): "\t", ord("\r"): "\r"}
+
+
+def terminal_stream(text: str) -> str:
+    """Output of a command as it may reach a terminal: `terminal_lines`, tabs and carriage returns
+    kept too (TSV, CSV's line ends, a progress bar). Safe piece by piece: a sequence cut in two
+    leaves its introducer in neither piece."""
+    if text.isprintable():
+        return text
+    return ESCAPE_SEQUENCES.sub("", text).translate(_STREAM)
+
+
 def terminal_name(name: object) -> str:
     """A file name (or any identifier) on one line, every character `terminal` would drop or
     replace written as a visible escape (`\\x1b`, `\\u202e`; `\\xff` for an undecodable byte), so
@@ -87,6 +104,19 @@ def _escaped(char: str) -> str:
     if unicodedata.category(char) == "Zs":  # a no-break or ideographic space: printable enough
         return char
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def exportable(paper: Paper) -> Paper:
+    """`paper` with every text it holds through `terminal_lines`: what every export format writes,
+    so that a file `cat` to a terminal acts on nothing."""
+    changes: dict[str, Any] = {}
+    for spec in dataclasses.fields(paper):
+        value = getattr(paper, spec.name)
+        if isinstance(value, str) and not value.isprintable():
+            changes[spec.name] = terminal_lines(value)
+        elif isinstance(value, list) and not all(isinstance(v, str) and v.isprintable() for v in value):
+            changes[spec.name] = [terminal_lines(v) if isinstance(v, str) else v for v in value]
+    return dataclasses.replace(paper, **changes) if changes else paper
 
 
 # CSV --------------------------------------------------------------------------------------------

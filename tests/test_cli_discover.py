@@ -71,3 +71,14 @@ def test_help_imports_neither_the_word_model_nor_discovery():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout == "[]\n", out.stderr
+
+
+def test_not_for_me_leaves_a_paper_out_of_recommend_until_undone(run):
+    ids = loaded(run)
+    run("star", *(str(ids[t]) for t in SPECULATIVE[:3]))
+    first = json.loads(run("recommend", "--limit", "3", "--json").stdout)[0]["id"]
+    assert run("not-for-me", str(first)).stdout == "1 paper marked not for me\n"
+    assert first not in [p["id"] for p in json.loads(run("recommend", "--limit", "3", "--json").stdout)]
+    assert run("not-for-me", "--undo", str(first)).exit_code == 0
+    assert first == json.loads(run("recommend", "--limit", "3", "--json").stdout)[0]["id"]
+    assert "no paper with id 99999" in run("not-for-me", "99999").stderr

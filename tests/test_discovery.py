@@ -212,3 +212,36 @@ def test_the_readers_discovery_keeps_its_vectors_and_answers_from_them(embedded:
     ids, similarity = found
     best = {int(i) for i in ids[np.argsort(-similarity)[:10]]}
     assert len(best & set(topic)) >= 3
+
+
+def test_not_for_me_marks_travel_in_a_backup(sample_store: Store, tmp_path: Path):
+    from papershelf.loaders.userdata.backup import backup_document, read_backup, restore
+
+    marks.set_not_for_me(sample_store, [3, 7], True)
+    document = json.dumps(backup_document(sample_store))
+    with Store(tmp_path / "other.db") as other:
+        report = restore(other, read_backup(document))
+        titles = {p.title for p in other.papers(marks.not_for_me_ids(other))}
+        assert report.not_for_me == 2 and "2 “not for me” marks" in report.summary()
+    assert titles == {p.title for p in sample_store.papers([3, 7])}
+    assert restore(sample_store, read_backup(document)).not_for_me == 0  # nothing twice
+
+
+def test_the_signs_first_pick_finds_what_exact_scores_find():
+    rng = np.random.default_rng(3)
+    centres = rng.standard_normal((50, embed.DIMS)).astype(np.float32)
+    points = centres[rng.integers(0, 50, 60_000)] + 0.4 * rng.standard_normal((60_000, embed.DIMS))
+    found = vectors.VectorSet(np.arange(60_000, dtype=np.int32), embed.quantize(embed.normalize(points)))
+    assert len(found) > max(rank.CANDIDATES, rank.EXACT_UP_TO // 4)  # the two-step path
+    recalls = []
+    for row in range(0, 60_000, 6000):
+        direction = embed.dequantize(found.vectors[row])
+        exact = rank.top(rank.scores(found.vectors, direction), 20)
+        rows, values = rank.best(found, direction, 20)
+        assert rows[0] == row and np.all(np.diff(values) <= 0)
+        recalls.append(len(set(rows.tolist()) & set(exact.tolist())) / 20)
+    assert np.mean(recalls) >= 0.9
+    allowed = np.zeros(60_000, bool)
+    allowed[:100] = True  # a day's papers: scored exactly, and only they
+    rows, _ = rank.best(found, embed.dequantize(found.vectors[7]), 10, allowed)
+    assert rows[0] == 7 and (rows < 100).all()

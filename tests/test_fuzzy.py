@@ -94,12 +94,15 @@ def plain_search(index: FuzzyIndex, query: str, view: np.ndarray | None) -> np.n
 
 
 def plain_scores(index: FuzzyIndex, term: str) -> np.ndarray:
-    """A term's scores by the definition: the best weight of the ranges of words it matches."""
+    """A term's scores by the definition: the best weight of the ranges of words it matches, by
+    the words' rarity and the length of the document's field, in whole 64ths."""
     scores = np.zeros(index.size, dtype=np.float32)
     for field, weights in ((index.abstract, ABSTRACT_WEIGHTS), (index.title, TITLE_WEIGHTS)):
-        for weight, first, last in field.hits(term, weights):
+        norms = field.norms(index.size)
+        for weight, first, last in field.hits(term, weights, index.size):
             docs = field.postings(first, last)
-            scores[docs] = np.maximum(scores[docs], weight)
+            value = np.round(np.float32(weight) * norms[docs] * 64) / 64
+            scores[docs] = np.maximum(scores[docs], value)
     return scores
 
 

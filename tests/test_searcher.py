@@ -61,6 +61,12 @@ def test_plain_words_rank_title_matches_first_and_reach_other_fields(shelf):
     assert found(store, "drafting") == [ids["Speculative"]]
 
 
+def test_a_word_mistyped_past_recognition_does_not_hide_what_the_others_find(shelf):
+    store, ids = shelf
+    assert found(store, "windowkv cache selection qqq") == [ids["WindowKV"]]
+    assert found(store, "cache qqq") == []  # two words: both are needed
+
+
 def test_exclusions_phrases_and_fields(shelf):
     store, ids = shelf
     assert ids["Diffusion"] not in found(store, "cache -diffusion")

@@ -78,20 +78,34 @@ def recommend(
         if only:
             return Recommendations(message=f"“{only}” needs at least {MIN_PAPERS} papers to learn from.")
         return Recommendations(message=HOW_TO_START)
-    best, owner = _best_scores(vectors, trained)
     allowed = _candidates(store, vectors, trained, since)
     new = _mask(vectors, _added_after(store, new_after)) if new_after else np.zeros(len(vectors), bool)
-    chosen = list(rank.top(best, limit, allowed & new))
-    chosen += list(rank.top(best, limit - len(chosen), allowed & ~new))
-    return Recommendations(_picks(vectors, trained, np.array(chosen, np.int64), best, owner, new))
+    pool = _pool(vectors, trained, allowed, new, limit)
+    best, owner = _best_scores(vectors.vectors[pool], trained)
+    chosen = np.concatenate([rank.top(best, limit, new[pool]), rank.top(best, limit, ~new[pool])])[:limit]
+    rows = pool[chosen]
+    return Recommendations(_picks(vectors, trained, rows, best[chosen], owner[chosen], new[rows]))
 
 
-def _best_scores(vectors: VectorSet, trained: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
-    """Each paper's best probability over the models, and which model gave it."""
+def _pool(
+    vectors: VectorSet, trained: list[Profile], allowed: np.ndarray, new: np.ndarray, limit: int
+) -> np.ndarray:
+    """The rows worth scoring by every model: each model's best, among the new papers and overall."""
+    found = []
+    for profile in trained:
+        direction, bias = profile.model.direction, profile.model.bias
+        found.append(rank.best(vectors, direction, limit, allowed, bias)[0])
+        if new.any():
+            found.append(rank.best(vectors, direction, limit, allowed & new, bias)[0])
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+
+def _best_scores(vectors: np.ndarray, trained: list[Profile]) -> tuple[np.ndarray, np.ndarray]:
+    """Each of `vectors`' best probability over the models, and which model gave it."""
     best = np.full(len(vectors), -np.inf, dtype=np.float32)
     owner = np.zeros(len(vectors), dtype=np.int32)
     for n, profile in enumerate(trained):
-        values = profile.model.scores(vectors.vectors)
+        values = profile.model.scores(vectors)
         better = values > best
         best[better] = values[better]
         owner[better] = n
@@ -140,19 +154,23 @@ def _mask(vectors: VectorSet, paper_ids: list[int]) -> np.ndarray:
 
 
 def _picks(
-    vectors: VectorSet, trained: list[Profile], chosen: np.ndarray, best: np.ndarray, owner: np.ndarray, new
+    vectors: VectorSet,
+    trained: list[Profile],
+    rows: np.ndarray,
+    best: np.ndarray,
+    owner: np.ndarray,
+    new: np.ndarray,
 ) -> list[Pick]:
-    picks: list[Pick | None] = [None] * len(chosen)
+    """The chosen `rows` as picks, with their scores, models (`owner`) and newness, in order."""
+    picks: list[Pick | None] = [None] * len(rows)
     for n, profile in enumerate(trained):
-        mine = np.flatnonzero(owner[chosen] == n)
+        mine = np.flatnonzero(owner == n)
         if not len(mine):
             continue
-        likes = profile.rows[rank.nearest(vectors, chosen[mine], profile.rows)]
+        likes = profile.rows[rank.nearest(vectors, rows[mine], profile.rows)]
         for place, like in zip(mine, likes, strict=True):
-            row = chosen[place]
-            picks[place] = Pick(
-                int(vectors.ids[row]), float(best[row]), profile.name, int(vectors.ids[like]), bool(new[row])
-            )
+            paper_id, like_id = int(vectors.ids[rows[place]]), int(vectors.ids[like])
+            picks[place] = Pick(paper_id, float(best[place]), profile.name, like_id, bool(new[place]))
     return [pick for pick in picks if pick is not None]
 
 

@@ -88,3 +88,8 @@ class Discovery:
         if self._model[0] != stamp:
             self._model = (stamp, vectors.text_model(store))
         return self._model[1]
+
+    def titles(self, ids: set[int]) -> dict[int, str]:
+        """The titles of `ids` (the papers a For-you reason names)."""
+        with self.store() as store:
+            return {paper.stored_id: paper.title for paper in store.papers(sorted(ids))}

@@ -11,7 +11,7 @@ is refitted.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,9 +31,17 @@ Progress = Callable[[int, int], None]  # (done, total)
 class VectorSet:
     """Every stored vector: `vectors[n]` (int8) is the vector of the paper `ids[n]` (ascending)."""
 
-    ids: np.ndarray  # int64
+    ids: np.ndarray  # int32 (int64 for ids past 2**31)
     vectors: np.ndarray  # int8, papers × DIMS
     stamp: str = ""  # the newest embedded_at read: `updated` reads only what is newer
+    # The sign of each dimension, 128 bits a paper as two uint64 (two rows of one per paper, each
+    # read in one pass): a Hamming distance between signs estimates the angle between vectors,
+    # and picks candidates among a million papers in ~20 ms.
+    signs: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        bits = np.ascontiguousarray(np.packbits(self.vectors > 0, axis=1)).view(np.uint64)
+        object.__setattr__(self, "signs", np.ascontiguousarray(bits.T))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -68,7 +76,7 @@ def read(store: Store, after: str = "") -> VectorSet:
     with store.reading():
         count = store.conn.execute("SELECT count(*) FROM paper_vectors WHERE embedded_at > ?", [after])
         total = count.fetchone()[0]
-        ids = np.zeros(total, dtype=np.int64)
+        ids = np.zeros(total, dtype=_id_type(store))
         vectors = np.zeros((total, embed.DIMS), dtype=np.int8)
         stamp = max(after, model_stamp(store))
         cursor = store.conn.execute(
@@ -84,6 +92,12 @@ def read(store: Store, after: str = "") -> VectorSet:
             stamp = max(stamp, max(row[2] for row in rows))
             done += len(rows)
     return VectorSet(ids[:done], vectors[:done], stamp)
+
+
+def _id_type(store: Store) -> type:
+    """int32 unless some paper id needs more: 4 MB saved at a million papers."""
+    largest = store.conn.execute("SELECT coalesce(max(paper_id), 0) FROM paper_vectors").fetchone()[0]
+    return np.int32 if largest < 2**31 else np.int64
 
 
 def text_model(store: Store) -> LsaModel | None:

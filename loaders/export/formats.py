@@ -1,4 +1,5 @@
-"""Write papers out as JSON Lines, JSON, CSV, a Markdown reading list or BibTeX."""
+"""Write papers out as JSON Lines, JSON, CSV, a Markdown reading list, or a citation format
+(BibTeX, CSL-JSON, RIS, identifiers: `citations`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
+from papershelf.loaders.export import citations
 from papershelf.loaders.models import DETAIL_FIELDS, Paper
+from papershelf.loaders.sanitize import csv_cell, exportable, terminal
 
-FORMATS = ("jsonl", "json", "csv", "markdown", "bibtex")
+FORMATS = ("jsonl", "json", "csv", "markdown", "bibtex", "csljson", "ris", "ids")
 
 EXPORT_FIELDS = (
     "id",
+    "citekey",
     "title",
     "abstract",
     "authors_count",
@@ -26,6 +30,7 @@ EXPORT_FIELDS = (
     "urls",
     "arxiv_id",
     "listing_date",
+    "listing_date_text",
     *DETAIL_FIELDS,
     "link",
     "links",
@@ -47,8 +52,9 @@ def export(papers: Iterable[Paper], format: str, out: TextIO, title: str = "Read
 
     Fill in the user's data first (`userdata.annotate`) for the `lists`, `note` and `read` fields.
     """
+    papers = map(exportable, papers)  # the output boundary: no text acts on a terminal
     if format == "markdown":
-        return write_markdown(papers, out, title)
+        return write_markdown(papers, out, terminal(title))
     return WRITERS[format](papers, out)
 
 
@@ -83,7 +89,7 @@ def write_csv(papers: Iterable[Paper], out: TextIO) -> int:
         record = paper_record(paper)
         for name in _CSV_LISTS:
             record[name] = "\n".join(record[name] or ())
-        writer.writerow(record)
+        writer.writerow({name: csv_cell(value) for name, value in record.items()})
     return count
 
 
@@ -141,94 +147,13 @@ def _details(paper: Paper) -> list[str]:
     return details
 
 
-# BibTeX -----------------------------------------------------------------------------------------
-
-# Text is stored literally, so it is written as LaTeX that prints it literally. Braces become
-# \textbrace… commands because BibTeX counts every brace, escaped or not, to find a field's end.
-_LATEX = re.compile(r"\\[%&$#_]|\\[{}]|[\\{}%&$#_^~]")
-_LATEX_REPLACEMENTS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "^": r"\^{}",
-    "~": r"\textasciitilde{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    """`text` as LaTeX that prints it as is; `\\%`-style escapes already in it are kept."""
-
-    def replace(match: re.Match) -> str:
-        token = match.group()
-        if len(token) == 2:
-            return _LATEX_REPLACEMENTS[token[1]] if token[1] in "{}" else token
-        return _LATEX_REPLACEMENTS.get(token, "\\" + token)
-
-    return _LATEX.sub(replace, text)
-
-
-def write_bibtex(papers: Iterable[Paper], out: TextIO) -> int:
-    keys: set[str] = set()
-    count = 0
-    for paper in papers:
-        count += 1
-        key = _unique_key(_citation_key(paper), keys)
-        fields = {"title": "{" + latex_escape(paper.title) + "}"}
-        if paper.authors:
-            fields["author"] = " and ".join(latex_escape(name) for name in paper.authors)
-        if paper.published:
-            fields["year"] = paper.published[:4]
-            fields["date"] = paper.published
-        if paper.arxiv_id:
-            fields["eprint"] = paper.arxiv_id
-            fields["archiveprefix"] = "arXiv"
-            if paper.categories:
-                fields["primaryclass"] = latex_escape(paper.categories[0])
-        if paper.doi:
-            fields["doi"] = latex_escape(paper.doi)
-        fields["url"] = paper.link
-        fields["abstract"] = latex_escape(paper.abstract)
-        if paper.org_name:
-            fields["institution"] = latex_escape(paper.org_name)
-        if paper.note:
-            fields["annote"] = latex_escape(paper.note)
-        lines = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
-        out.write(f"@misc{{{key},\n{lines}\n}}\n\n")
-    return count
-
-
-def _citation_key(paper: Paper) -> str:
-    words = re.findall(r"[a-z0-9]+", paper.title.lower())
-    word = next((w for w in words if len(w) > 2 and w not in _STOP_WORDS), words[0] if words else "")
-    year = paper.published[:4] if paper.published else ""
-    return (word[:24] + year) or f"paper{paper.id}"
-
-
-def _unique_key(key: str, taken: set[str]) -> str:
-    candidate, suffix = key, 0
-    while candidate in taken:
-        suffix += 1
-        candidate = f"{key}{_letters(suffix)}"
-    taken.add(candidate)
-    return candidate
-
-
-def _letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("a") + remainder) + letters
-    return letters
-
-
-_STOP_WORDS = frozenset(
-    ("the", "and", "for", "with", "from", "into", "via", "are", "you", "all", "its", "our", "how", "can")
-)
-
 WRITERS: dict[str, Callable[[Iterable[Paper], TextIO], int]] = {
     "jsonl": write_jsonl,
     "json": write_json,
     "csv": write_csv,
     "markdown": write_markdown,
-    "bibtex": write_bibtex,
+    "bibtex": citations.write_bibtex,
+    "csljson": citations.write_csljson,
+    "ris": citations.write_ris,
+    "ids": citations.write_ids,
 }

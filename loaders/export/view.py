@@ -5,8 +5,11 @@ both export through here, so that the same view gives the same output wherever i
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -29,6 +32,9 @@ SUFFIX_FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
+    ".ris": "ris",
+    ".csl.json": "csljson",
+    ".csljson": "csljson",
 }
 
 
@@ -96,12 +102,36 @@ def export_view_to(store: Store, view: View, format: str, target: Path | str) ->
     if str(target) == STDOUT:
         return export_view(store, view, format, sys.stdout)
     title, papers = view_papers(store, view)
-    with open(target, "w", encoding="utf-8", newline="") as out:
+    with atomic_file(Path(target)) as out:
         return export(papers, format, out, title)
+
+
+@contextmanager
+def atomic_file(target: Path) -> Iterator[TextIO]:
+    """A text file that becomes `target` only once written whole: a failure (a full disk, Ctrl-C)
+    leaves `target` as it was, and no partial file beside it."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def format_for(target: Path | str | None, default: str = "jsonl") -> str:
     """The format the suffix of `target` asks for (`x.bib`: bibtex), else `default`."""
     if target is None or str(target) == STDOUT:
         return default
-    return SUFFIX_FORMATS.get(Path(target).suffix.lower(), default)
+    name = Path(target).name.lower()
+    suffixes = sorted(SUFFIX_FORMATS, key=len, reverse=True)
+    return next((SUFFIX_FORMATS[s] for s in suffixes if name.endswith(s) and name != s), default)

@@ -20,7 +20,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -95,6 +94,7 @@ class FuzzyIndex:
         proceed: Callable[[], bool] | None = None,
         extra: Callable[[str], np.ndarray | None] | None = None,
         bonus: np.ndarray | None = None,
+        missing: int = 0,
     ) -> Matches | None:
         """Documents matching every term of the query, by descending score.
 
@@ -104,7 +104,8 @@ class FuzzyIndex:
         returns None, the terms scored so far staying cached for the next search. `extra` gives a
         term's scores from fields the index does not hold (authors, notes…), a document keeping
         the better of the two; `bonus` is added to the total of every matching document (a score
-        of another kind, such as a similarity).
+        of another kind, such as a similarity). `missing` terms may match nothing in a document
+        (a word mistyped beyond recognition), whose total is then that of the others.
         """
         terms = query_terms(query)
         if not terms:
@@ -120,7 +121,7 @@ class FuzzyIndex:
             more = extra(term) if extra is not None else None
             scores.append(term_scores if more is None else np.maximum(term_scores, more))
         places, inside = (None, None) if view is None else self._places(view)
-        docs, total = _matching(scores, inside)
+        docs, total = _matching(scores, inside, missing)
         if bonus is not None:
             total = total + bonus[docs]
         return _ranked(docs, total, view, places, self.size)
@@ -151,19 +152,19 @@ class FuzzyIndex:
         if letter >= 0:
             # Most documents hold a word beginning with any given letter: a mask of the documents
             # answers in a pass over them rather than over a million postings.
-            for field, (exact, prefix, _, _) in fields:
-                for weight, masks in zip((prefix, exact), field.letter_masks(self.size), strict=True):
+            for field, weights in fields:
+                hits = field.hits(term, weights, self.size)  # the prefix range, then the word if there is one
+                norms = field.norms(self.size)
+                for (weight, _, _), masks in zip(hits, field.letter_masks(self.size), strict=False):
                     hit = np.unpackbits(masks[letter], count=self.size).view(bool)
-                    np.maximum(scores, hit * np.float32(weight), out=scores)
+                    np.maximum(scores, _quantized(hit * (np.float32(weight) * norms)), out=scores)
             return scores
-        # Lowest weight first, so that each document keeps the best weight assigned to it.
-        hits = [
-            (round(weight * QUANTUM) / QUANTUM, field, first, last)
-            for field, weights in fields
-            for weight, first, last in field.hits(term, weights)
-        ]
-        for weight, field, first, last in sorted(hits, key=itemgetter(0)):
-            scores[field.postings(first, last)] = weight
+        for field, weights in fields:
+            norms = field.norms(self.size)
+            for weight, first, last in field.hits(term, weights, self.size):
+                docs = field.postings(first, last)
+                # A document is in a range once per word of it, with the same value each time.
+                scores[docs] = np.maximum(scores[docs], _quantized(np.float32(weight) * norms[docs]))
         return scores
 
     def _places(self, view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,13 +181,26 @@ class FuzzyIndex:
         return places, inside
 
 
-def _matching(scores: list[np.ndarray], inside: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The documents (of those `inside` the view, if given) that every term's scores match,
-    ascending, and their totals. Whole arrays read in order: gathering the scores of fewer
-    documents, such as those matching the terms before the last, measured no faster."""
-    matched = scores[0] > 0
-    total = scores[0]
-    for term_scores in scores[1:]:
+def _quantized(scores: np.ndarray) -> np.ndarray:
+    """Scores rounded to whole 64ths, which the ranking's sort keys hold."""
+    return np.round(scores * QUANTUM) / QUANTUM
+
+
+def _matching(
+    scores: list[np.ndarray], inside: np.ndarray | None, missing: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents (of those `inside` the view, if given) that every term's scores match (all
+    but `missing` of them), ascending, and their totals. Whole arrays read in order: gathering the
+    scores of fewer documents, such as those matching the terms before the last, measured no
+    faster."""
+    if missing:
+        found = np.sum([term_scores > 0 for term_scores in scores], axis=0)
+        matched = found >= max(len(scores) - missing, 1)
+        total = np.sum(scores, axis=0)
+    else:
+        matched = scores[0] > 0
+        total = scores[0]
+    for term_scores in scores[1:] if not missing else ():
         matched &= term_scores > 0
         total = total + term_scores
     if inside is not None:

@@ -22,6 +22,7 @@ from papershelf.loaders.store.database import Store
 # A plain word found in the authors, organisation, categories or note: above an abstract's exact
 # word (4), below a title's typo (7).
 FIELD_WEIGHT = 6.0
+LENIENT_TERMS = 3  # a query of this many words or more may, if nothing has them all, miss one
 SEARCHED_FIELDS = ("title", "abstract", "authors", "org", "categories", "note")
 
 
@@ -59,13 +60,12 @@ class Searcher:
         if not query_terms(query.text):
             return Results(ids, np.zeros(len(ids), dtype=np.float32), query)
         docs, _ = self.index.docs_of(ids)
-        matches = self.index.fuzzy.search(
-            query.text,
-            docs,
-            proceed,
-            extra=self._field_scores,
-            bonus=bonus(query) if bonus is not None else None,
-        )
+        extra = bonus(query) if bonus is not None else None
+        matches = self.index.fuzzy.search(query.text, docs, proceed, self._field_scores, extra)
+        if matches is not None and not len(matches) and len(query_terms(query.text)) >= LENIENT_TERMS:
+            # Nothing has every word: a word mistyped past recognition ("ned" for "need") should
+            # not hide the paper the others describe.
+            matches = self.index.fuzzy.search(query.text, docs, proceed, self._field_scores, extra, missing=1)
         if matches is None:
             return None
         return Results(self.index.ids[matches.docs], matches.scores, query)

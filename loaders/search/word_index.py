@@ -7,6 +7,7 @@ and the postings of a range of words are contiguous.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ TYPO_CUTOFF = 75.0
 TYPO_MAX_WORDS = 40
 INFIX_MIN_LENGTH = 3
 CHUNK_DOCS = 2048
+BM25_K1, BM25_B = 1.2, 0.5
 LETTERS = "0123456789abcdefghijklmnopqrstuvwxyz"  # one-letter terms read from bit masks
 
 _WORD_BYTE = np.zeros(256, dtype=bool)
@@ -52,6 +54,7 @@ class FieldIndex:
         self._joined = "\n" + "\n".join(words) + "\n"
         self._line_starts = np.cumsum([0, *(len(word) + 1 for word in words)])
         self._prefix_tables: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
+        self._norms: np.ndarray | None = None
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> FieldIndex:
@@ -102,6 +105,24 @@ class FieldIndex:
                     singles[row, self.postings(exact, exact + 1)] = True
             self._letter_masks = (np.packbits(initials, axis=1), np.packbits(singles, axis=1))
         return self._letter_masks
+
+    def idf(self, first: int, last: int, size: int) -> float:
+        """How much a match of the words in [first, last) weighs by their rarity: from 1.4 (one
+        document) down to 0.6 (every document), BM25's idf scaled so that weights keep their order
+        of kinds (a title's word above an abstract's) for all but the rarest and commonest words."""
+        found = min(int(self.offsets[last] - self.offsets[first]), size)
+        return 0.6 + 0.8 * math.log((size + 1) / (found + 0.5)) / math.log((size + 1) / 0.5)
+
+    def norms(self, size: int) -> np.ndarray:
+        """Per document, BM25's length normalisation of a single occurrence (1 at the average
+        length, more for shorter texts): a title that is mostly the query ranks above a long one.
+        Lengths are counted in distinct words, which the postings hold."""
+        if self._norms is None or len(self._norms) != size:
+            lengths = np.bincount(self.docs, minlength=size).astype(np.float32)
+            average = max(float(lengths.mean()), 1.0) if size else 1.0
+            norms = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * lengths / average))
+            self._norms = norms.astype(np.float32)
+        return self._norms
 
     def exact(self, term: str) -> int | None:
         return self._position.get(term)
@@ -156,8 +177,17 @@ class FieldIndex:
         inside = positions - 1 > self._line_starts[words]
         return sorted(set(words[inside].tolist()))
 
-    def hits(self, term: str, weights: tuple[float, ...]) -> list[tuple[float, int, int]]:
-        """The ranges of words the term matches, each with the weight of its kind of match."""
+    def hits(
+        self, term: str, weights: tuple[float, ...], size: int | None = None
+    ) -> list[tuple[float, int, int]]:
+        """The ranges of words the term matches, each with the weight of its kind of match, and,
+        given the number of documents, of the words' rarity (`idf`)."""
+        hits = self._hits(term, weights)
+        if size is None:
+            return hits
+        return [(weight * self.idf(first, last, size), first, last) for weight, first, last in hits]
+
+    def _hits(self, term: str, weights: tuple[float, ...]) -> list[tuple[float, int, int]]:
         exact_weight, prefix_weight, typo_weight, infix_weight = weights
         hits = [(infix_weight, word, word + 1) for word in self.infixes(term)]
         typo_prefixes = self.typo_prefixes(term)

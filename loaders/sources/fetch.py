@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from papershelf.loaders.intake import FieldError, admit_paper, clean
 from papershelf.loaders.models import Paper, Skipped, paper_row
 from papershelf.loaders.sources.arxiv import Feed, FeedError, parse_feed
 from papershelf.loaders.sources.hf import UnexpectedAnswer, papers_from_items
@@ -43,6 +44,7 @@ class FetchReport:
     counts: MergeCounts = field(default_factory=MergeCounts)
     pages: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set, repr=False)  # (source, paper key) saved
 
     def summary(self) -> str:
         counts = self.counts
@@ -230,11 +232,29 @@ def save(
 ) -> None:
     """Merge one page of fetched papers into the store, in one transaction."""
     report.pages += 1
+    papers = _admitted(source, papers, report)
     if not papers:
         return
     rows = [paper_row(offset + n, paper) for n, paper in enumerate(papers)]
     with store.write():
         report.counts += store.merge_rows(store.source_id(source, shape, listing_date), rows)
+
+
+def _admitted(source: str, papers: list[Paper], report: FetchReport) -> list[Paper]:
+    """The papers cleaned for the store (`intake`), without those an earlier page of this fetch
+    from `source` already brought (a server repeating a page is not counted again); the bad ones
+    skipped."""
+    admitted = []
+    for paper in papers:
+        try:
+            paper = admit_paper(paper)
+        except FieldError as error:
+            report.skipped.append(Skipped(clean(paper.title[:200]), str(error)))
+            continue
+        if (source, paper.key) not in report.seen:
+            report.seen.add((source, paper.key))
+            admitted.append(paper)
+    return admitted
 
 
 @contextmanager

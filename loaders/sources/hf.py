@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from papershelf.loaders.intake import FieldError, admit_paper
 from papershelf.loaders.models import Paper, Skipped
 from papershelf.loaders.sources.fields import (
     arxiv_id_from,
@@ -32,7 +33,13 @@ def papers_from_items(items: Any, listing_date: str | None = None) -> tuple[list
     papers: list[Paper] = []
     skipped: list[Skipped] = []
     for item in items:
-        paper = paper_from_item(item) if isinstance(item, dict) else None
+        try:
+            paper = paper_from_item(item) if isinstance(item, dict) else None
+            if paper is not None:
+                paper = admit_paper(paper)
+        except (FieldError, ValueError, TypeError, RecursionError) as error:  # one bad item, not the page
+            skipped.append(Skipped(_title_of(item), str(error) or type(error).__name__))
+            continue
         if paper is None:
             skipped.append(Skipped(_title_of(item), "no title"))
             continue

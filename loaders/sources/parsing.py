@@ -14,6 +14,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from papershelf.loaders.intake import FieldError, admit_paper, clean
 from papershelf.loaders.models import Paper, Skipped, paper_row
 from papershelf.loaders.sources.page import parse_page
 from papershelf.loaders.sources.reading import InputError, open_text, read_lines
@@ -54,6 +55,11 @@ def _batches(entries: Iterator[Paper | Skipped]) -> Iterator[Batch]:
     batch = Batch()
     position = 0
     for entry in entries:
+        if isinstance(entry, Paper):
+            try:
+                entry = admit_paper(entry)
+            except FieldError as error:
+                entry = Skipped(clean(entry.title[:200]), str(error))
         if isinstance(entry, Skipped):
             batch.skipped.append(entry)
             continue

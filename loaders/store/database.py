@@ -24,7 +24,7 @@ from papershelf.loaders.models import (
     paper_from_row,
     paper_row,
 )
-from papershelf.loaders.store import fts
+from papershelf.loaders.store import citekeys, fts, listing_dates
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 # The last of store.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
-LAST_MIGRATION = "007_paper_vectors"
+LAST_MIGRATION = "006_citekeys_views"
 LOOKUP_CHUNK = 500
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
 _ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "added_at", "updated_at"))
@@ -153,7 +153,8 @@ class Store:
 
     def _read_papers(self, clause: str, params: list) -> Iterator[Paper]:
         sql = f"""
-            SELECT {", ".join("p." + c for c in ("id", *MERGED_FIELDS))}, s.starred_at,
+            SELECT {", ".join("p." + c for c in ("id", *MERGED_FIELDS))},
+                p.citekey, p.listing_date_text, s.starred_at,
                 (SELECT json_group_array(path) FROM (
                     SELECT src.path FROM paper_sources ps JOIN sources src ON src.id = ps.source_id
                     WHERE ps.paper_id = p.id ORDER BY src.id)) AS sources
@@ -161,6 +162,7 @@ class Store:
         """
         for row in self.conn.execute(sql, params):
             paper = _paper_from_row(row[: len(MERGED_FIELDS) + 1])
+            paper.citekey, paper.listing_date_text = row[-4], row[-3]
             paper.starred_at = row[-2]
             paper.sources = json.loads(row[-1])
             yield paper
@@ -251,6 +253,8 @@ class Store:
                    WHERE position != excluded.position""",
                 [(paper_id, source_id, position) for paper_id, position in links.items()],
             )
+        listing_dates.normalize(self.conn, [*new, *changed])
+        citekeys.assign(self.conn, new)
         return MergeCounts(found=len(links), new=len(new), updated=len(changed))
 
     def update_paper(self, paper_id: int, newer: Paper) -> bool:

@@ -35,6 +35,18 @@ _INDEX_FROM = "INSERT INTO [papers_fts] (rowid, [title], [abstract]) SELECT id, 
 _DEFERRABLE = ("papers_ai", "papers_au")
 
 
+# Since 006_citekeys_views: prefix indexes of 2 and 3 characters, so that `di*` and `dif*` are
+# answered from an index rather than a scan of every term.
+CREATE_TABLE_WITH_PREFIXES = CREATE_TABLE.replace("content=[papers])", "content=[papers], prefix='2 3')")
+
+
+def recreate_with_prefixes(conn: sqlite3.Connection) -> None:
+    """Drop the index and build it again with prefix indexes (its triggers stay as they are)."""
+    conn.execute("DROP TABLE [papers_fts]")
+    conn.execute(CREATE_TABLE_WITH_PREFIXES)
+    conn.execute("INSERT INTO [papers_fts] ([papers_fts]) VALUES ('rebuild')")
+
+
 def create(conn: sqlite3.Connection) -> None:
     conn.execute(CREATE_TABLE)
     for sql in TRIGGERS.values():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from papershelf.loaders.store import fts
+from papershelf.loaders.store import citekeys, fts, listing_dates, views
 
 migrations = Migrations("papershelf")
 
@@ -165,6 +165,28 @@ def paper_vectors(db: Database) -> None:
         CREATE INDEX papers_listing_date ON papers (listing_date)
         """,
     )
+
+
+@migrations(name="006_citekeys_views")
+def citekeys_views(db: Database) -> None:
+    """(After 007 in order: it landed later, and a store that has 007 must still get this one.)
+    Stored citation keys; listing dates as ISO with the text as shown beside them; views that
+    Datasette (or any SQL client) shows as the user's lists; the full-text index answering prefix
+    queries (`diff*`) from its own prefix indexes."""
+    _execute_all(
+        db,
+        """
+        ALTER TABLE papers ADD COLUMN citekey TEXT;
+        CREATE UNIQUE INDEX papers_citekey ON papers (citekey);
+        ALTER TABLE papers ADD COLUMN listing_date_text TEXT
+        """,
+    )
+    ids = [row[0] for row in db.execute("SELECT id FROM papers ORDER BY id")]
+    listing_dates.normalize(db.conn, ids)
+    citekeys.assign(db.conn, ids)
+    for statement in views.CREATE:
+        db.execute(statement)
+    fts.recreate_with_prefixes(db.conn)
 
 
 def _execute_all(db: Database, script: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from papershelf.loaders.intake import MAX_NOTE, drop_unsafe
 from papershelf.loaders.models import Paper
 from papershelf.loaders.store.database import Store, now
 from papershelf.loaders.text import strip_controls
@@ -26,6 +27,8 @@ def get_note(store: Store, paper_id: int) -> str:
 def set_note(store: Store, paper_id: int, text: str) -> str:
     """Save the paper's note (control characters removed; blank text deletes it); return the note it
     replaced ("" when none), which undoes this change when saved back."""
+    if len(text) > MAX_NOTE:
+        raise UserDataError(f"a note holds at most {MAX_NOTE:,} characters; this one has {len(text):,}")
     body = clean_note(text)
     with store.write():
         check_papers(store, [paper_id])
@@ -51,7 +54,7 @@ def clean_note(text: str) -> str:
     """`text` as a note: line breaks kept (any convention), other control characters removed,
     trailing spaces and blank lines at either end dropped."""
     lines = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip("\n")
+    return drop_unsafe("\n".join(line.rstrip() for line in lines).strip("\n"))
 
 
 # Read state -----------------------------------------------------------------------------------

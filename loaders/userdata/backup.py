@@ -1,23 +1,25 @@
 """Back up everything the user owns as one JSON document, and bring such a document into any store.
 
-A backup holds the lists (in order), the stars, notes and read state with their times, and the papers
-they refer to, each under a `ref` (its id in the store it came from). Restoring merges by paper
-identity (arXiv id, else normalized title): papers the store lacks are created, those it has are left
-as they are, and the user's data is added to what the store already holds, all in one transaction.
+A backup holds the lists (in order), the stars, notes, read state and "not for me" marks with their
+times, and the papers they refer to, each under a `ref` (its id in the store it came from).
+Restoring merges by paper identity (arXiv id, else normalized title): papers the store lacks are
+created, those it has are left as they are, and the user's data is added to what the store already
+holds, all in one transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from papershelf.loaders import userdata
+from papershelf.loaders.intake import FieldError, admit_note, admit_paper, admit_time
 from papershelf.loaders.models import INTEGER_FIELDS, LIST_FIELDS, MERGED_FIELDS, Paper, paper_row
 from papershelf.loaders.store.database import Store, now
-from papershelf.loaders.text import clean_text, plural, title_key
+from papershelf.loaders.text import plural, title_key
 from papershelf.loaders.userdata import lists
 from papershelf.loaders.userdata.lists import ListEntry, SavedList, UserDataError
 
@@ -38,6 +40,7 @@ class Backup:
     lists: list[SavedList] = field(default_factory=list)
     notes: list[tuple[int, str, str]] = field(default_factory=list)  # ref, body, updated_at
     reads: list[tuple[int, str]] = field(default_factory=list)  # ref, read_at
+    not_for_me: list[tuple[int, str]] = field(default_factory=list)  # ref, marked_at (discovery)
 
 
 @dataclass
@@ -51,6 +54,7 @@ class RestoreReport:
     list_entries: int = 0
     notes: int = 0  # added, or replaced by a later one
     read_marks: int = 0
+    not_for_me: int = 0
 
     def summary(self) -> str:
         parts = [
@@ -58,6 +62,8 @@ class RestoreReport:
             f"{self.papers_matched:,} already stored",
             *(plural(getattr(self, name), *nouns) for name, nouns in _ADDED.items()),
         ]
+        if self.not_for_me:  # named only when there are some: few people mark papers so
+            parts.append(plural(self.not_for_me, "“not for me” mark"))
         return "restored: " + ", ".join(parts)
 
 
@@ -81,6 +87,7 @@ def backup_document(store: Store) -> dict[str, Any]:
             "stars": "SELECT paper_id, starred_at FROM stars ORDER BY starred_at, paper_id",
             "notes": "SELECT paper_id, body, updated_at FROM notes ORDER BY paper_id",
             "reads": "SELECT paper_id, read_at FROM reads ORDER BY paper_id",
+            "not_for_me": "SELECT paper_id, marked_at FROM not_for_me ORDER BY paper_id",
         }
         rows = {name: store.conn.execute(query).fetchall() for name, query in sql.items()}
         refs = {row[0] for found in rows.values() for row in found}
@@ -95,6 +102,7 @@ def backup_document(store: Store) -> dict[str, Any]:
         "lists": [_list_record(saved_list) for saved_list in saved],
         "notes": [{"paper": ref, "body": body, "updated_at": at} for ref, body, at in rows["notes"]],
         "reads": [{"paper": ref, "read_at": at} for ref, at in rows["reads"]],
+        "not_for_me": [{"paper": ref, "marked_at": at} for ref, at in rows["not_for_me"]],
     }
 
 
@@ -121,6 +129,8 @@ def read_backup(text: str) -> Backup:
     except json.JSONDecodeError as error:
         reason = f"{error.msg}, line {error.lineno}"
         raise BackupError(f"not a papershelf backup: invalid JSON ({reason})") from None
+    except RecursionError:
+        raise BackupError("not a papershelf backup: JSON nested too deeply") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError(f'not a papershelf backup (no "format": "{FORMAT}")')
     version = document.get("version")
@@ -134,16 +144,20 @@ def read_backup(text: str) -> Backup:
         backup.papers[ref] = paper
     for n, record in enumerate(_items(document, "stars")):
         where = f"stars[{n}]"
-        backup.stars.append(ListEntry(_ref(backup, record, where), 0, _text(record, "starred_at", where)))
+        backup.stars.append(ListEntry(_ref(backup, record, where), 0, _time(record, "starred_at", where)))
     for n, record in enumerate(_items(document, "lists")):
         backup.lists.append(_read_list(backup, record, f"lists[{n}]"))
     for n, record in enumerate(_items(document, "notes")):
         where = f"notes[{n}]"
-        note = (_ref(backup, record, where), _text(record, "body", where), _text(record, "updated_at", where))
+        body = _admitted(admit_note, _text(record, "body", where), where)
+        note = (_ref(backup, record, where), body, _time(record, "updated_at", where))
         backup.notes.append(note)
     for n, record in enumerate(_items(document, "reads")):
         where = f"reads[{n}]"
-        backup.reads.append((_ref(backup, record, where), _text(record, "read_at", where)))
+        backup.reads.append((_ref(backup, record, where), _time(record, "read_at", where)))
+    for n, record in enumerate(_items(document, "not_for_me")):
+        where = f"not_for_me[{n}]"
+        backup.not_for_me.append((_ref(backup, record, where), _time(record, "marked_at", where)))
     return backup
 
 
@@ -156,17 +170,18 @@ def _read_paper(record: dict, where: str) -> tuple[int, Paper]:
         value = record.get(name)
         if value is None and name not in ("title", "abstract"):
             values[name] = None
-        elif name in INTEGER_FIELDS and _is_int(value):
+        elif (
+            (name in INTEGER_FIELDS and _is_int(value))
+            or (name in LIST_FIELDS and isinstance(value, list) and all(isinstance(v, str) for v in value))
+            or (isinstance(value, str) and name not in INTEGER_FIELDS | LIST_FIELDS)
+        ):
             values[name] = value
-        elif name in LIST_FIELDS and isinstance(value, list) and all(isinstance(v, str) for v in value):
-            values[name] = [clean_text(v) for v in value]
-        elif isinstance(value, str) and name not in INTEGER_FIELDS | LIST_FIELDS:
-            values[name] = clean_text(value)
         else:
             raise BackupError(f"{where}.{name}: unexpected value {json.dumps(value)[:40]}")
-    if not values["title"]:
-        raise BackupError(f"{where}.title: empty")
-    return ref, Paper(**values)
+    try:
+        return ref, admit_paper(Paper(**values))
+    except FieldError as error:
+        raise BackupError(f"{where}.{error}") from None
 
 
 def _read_list(backup: Backup, record: dict, where: str) -> SavedList:
@@ -177,8 +192,8 @@ def _read_list(backup: Backup, record: dict, where: str) -> SavedList:
     entries = []
     for n, item in enumerate(_items(record, "papers", where + "."), 1):
         at = f"{where}.papers[{n - 1}]"
-        entries.append(ListEntry(_ref(backup, item, at), n, _text(item, "added_at", at)))
-    return SavedList(name, _text(record, "created_at", where), entries)
+        entries.append(ListEntry(_ref(backup, item, at), n, _time(item, "added_at", at)))
+    return SavedList(name, _time(record, "created_at", where), entries)
 
 
 def _items(container: dict, key: str, where: str = "") -> list[dict]:
@@ -201,6 +216,17 @@ def _text(record: dict, key: str, where: str) -> str:
     if not isinstance(value, str):
         raise BackupError(f"{where}.{key}: expected text")
     return value
+
+
+def _time(record: dict, key: str, where: str) -> str:
+    return _admitted(admit_time, _text(record, key, where), f"{where}.{key}")
+
+
+def _admitted(admit: Callable[[str], str], value: str, where: str) -> str:
+    try:
+        return admit(value)
+    except FieldError as error:
+        raise BackupError(f"{where}: {error}") from None
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -233,6 +259,11 @@ def restore(store: Store, backup: Backup) -> RestoreReport:
             _restore_notes(store, backup.notes, ids)
         with _counting(store, report, "read_marks", "reads"):
             userdata.restore_reads(store, [(ids[ref], read_at) for ref, read_at in backup.reads])
+        with _counting(store, report, "not_for_me", "not_for_me"):
+            store.conn.executemany(
+                "INSERT OR IGNORE INTO not_for_me (paper_id, marked_at) VALUES (?, ?)",
+                [(ids[ref], at) for ref, at in backup.not_for_me],
+            )
     return report
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from papershelf.loaders.intake import clean
 from papershelf.loaders.store.database import Store, now
-from papershelf.loaders.text import clean_text
 
 STARRED = "Starred"
 NAME_MAX = 80
@@ -58,7 +58,7 @@ def list_name(store: Store, name: str) -> str:
     """The stored spelling of the list called `name` (any case); UserDataError when there is none."""
     if _is_starred(name):
         return STARRED
-    row = store.conn.execute("SELECT name FROM lists WHERE name = ?", [clean_text(name)]).fetchone()
+    row = store.conn.execute("SELECT name FROM lists WHERE name = ?", [clean(name)]).fetchone()
     if row is None:
         raise UserDataError(f"no list named “{name}”")
     return row[0]
@@ -228,7 +228,7 @@ def check_papers(store: Store, paper_ids: list[int]) -> None:
 
 def valid_list_name(name: str) -> str:
     """`name` cleaned, when it can name a new list; UserDataError saying why not."""
-    cleaned = clean_text(name)
+    cleaned = clean(name)
     if not cleaned:
         raise UserDataError("a list needs a name")
     if len(cleaned) > NAME_MAX:
@@ -242,7 +242,7 @@ def valid_list_name(name: str) -> str:
 
 
 def _is_starred(name: str) -> bool:
-    return clean_text(name).casefold() == STARRED.casefold()
+    return clean(name).casefold() == STARRED.casefold()
 
 
 def _check_free(store: Store, name: str, but: int | None = None) -> None:
@@ -254,7 +254,7 @@ def _check_free(store: Store, name: str, but: int | None = None) -> None:
 def _list_id(store: Store, name: str) -> int:
     if _is_starred(name):
         raise UserDataError(f"“{STARRED}” is the built-in list; it cannot be renamed or deleted")
-    row = store.conn.execute("SELECT id FROM lists WHERE name = ?", [clean_text(name)]).fetchone()
+    row = store.conn.execute("SELECT id FROM lists WHERE name = ?", [clean(name)]).fetchone()
     if row is None:
         raise UserDataError(f"no list named “{name}”")
     return row[0]

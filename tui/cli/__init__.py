@@ -21,7 +21,7 @@ from papershelf.tui.cli import remove as cli_remove
 from papershelf.tui.cli import search as cli_search
 from papershelf.tui.cli import stars as cli_stars
 from papershelf.tui.cli import userdata as cli_userdata
-from papershelf.tui.cli.support import Failure, open_store
+from papershelf.tui.cli.support import Failure, guard_output, open_store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,6 +42,8 @@ def cli(context: click.Context, db: Path | None) -> None:
     context.obj = db or default_db_path()
     if context.invoked_subcommand is None:
         open_reader(context.obj)
+    else:
+        guard_output()
 
 
 def open_reader(db_path: Path) -> None:

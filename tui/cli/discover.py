@@ -1,4 +1,4 @@
-"""`papershelf similar`, `papershelf recommend` and `papershelf digest`: discovery by paper vectors.
+"""`papershelf similar`, `recommend`, `digest` and `not-for-me`: discovery by paper vectors.
 
 Each first brings the vectors up to date (only papers added or rewritten since are embedded,
 with progress on stderr), then ranks. Nothing here is imported before the command runs.
@@ -123,6 +123,23 @@ def digest(db_path: Path, since: datetime.datetime | None, limit: int, format_: 
     click.echo(write(items, day))
 
 
+@click.command(name="not-for-me")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--undo", is_flag=True, help="Take the mark off again.")
+@click.pass_obj
+def not_for_me(db_path: Path, ids: tuple[str, ...], undo: bool) -> None:
+    """Mark papers (ids or arXiv ids) "not for me": For you learns from them as negative examples."""
+    from papershelf.loaders.discovery import marks
+    from papershelf.loaders.text import plural
+    from papershelf.loaders.userdata.lists import UserDataError
+
+    store = open_store(db_path)
+    found = paper_ids(store, ids)
+    with one_line(UserDataError):
+        marks.set_not_for_me(store, found, not undo)
+    click.echo(f"{plural(len(found), 'paper')} {'no longer ' if undo else ''}marked not for me")
+
+
 def fresh_vectors(store: Store) -> VectorSet:
     """The store's vectors, after embedding what is missing (progress on stderr)."""
     from papershelf.loaders.discovery import vectors
@@ -165,4 +182,4 @@ def _clean(text: str) -> str:
     return collapse_whitespace(strip_controls(text))
 
 
-COMMANDS = (similar, recommend, digest)
+COMMANDS = (similar, recommend, digest, not_for_me)

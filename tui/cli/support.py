@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,32 @@ from click.shell_completion import CompletionItem
 
 if TYPE_CHECKING:
     from papershelf.loaders.store.database import Store
+
+
+class GuardedStream:
+    """A text stream (stdout, stderr) whose every write passes `sanitize.terminal_stream`: nothing a
+    command prints, from whatever source, can act on the terminal."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from papershelf.loaders.sanitize import terminal_stream
+
+        self._stream.write(terminal_stream(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:  # flush, isatty, fileno, encoding, …
+        return getattr(self._stream, name)
+
+
+def guard_output() -> None:
+    """Send what commands print through `GuardedStream` (not the reader's: Textual draws with
+    escape sequences of its own)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, GuardedStream):
+            setattr(sys, name, GuardedStream(stream))
 
 
 class Failure(click.ClickException):

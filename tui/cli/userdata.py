@@ -142,7 +142,10 @@ def note(db_path: Path, paper: str, text: str | None, show: bool, delete: bool) 
             click.echo(body)
         return
     if text == "-":
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Failure(f"stdin: not UTF-8 text (byte 0x{error.object[error.start]:02X})") from None
     if not text.strip():
         raise Failure(f"empty note for paper {paper_id}: to delete its note, use --delete; nothing changed")
     with one_line(userdata.UserDataError):

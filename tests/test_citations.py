@@ -1,0 +1,130 @@
+"""Citation formats: BibTeX/biblatex (bibtexparser, pybtex, biber), CSL-JSON, RIS and identifiers."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+
+import bibtexparser
+import pytest
+
+from conftest import DATA
+from papershelf.loaders.export.view import View, export_view
+from papershelf.loaders.userdata import set_note
+from papershelf.loaders.userdata.lists import add_to_list, create_list
+
+RICH = dict(
+    title="Predicting the Order of Upcoming Tokens: 100% {better} C$^2$",
+    abstract="We propose TOP.\nA second line & more.",
+    authors=["Zayd Muhammad Kawakibi Zuhri", "Erland Hilman Fuadi", "Alham Fikri Aji"],
+    published="2025-08-26",
+    arxiv_id="2508.19228",
+    categories=["cs.CL", "cs.AI"],
+    org_name="MBZUAI & friends",
+)
+
+
+@pytest.fixture
+def shelf(sample_store):
+    """The sample with one fully described paper (authors, date, arXiv id) in a list, with a note."""
+    from papershelf.loaders.models import Paper, paper_row
+
+    with sample_store.write():
+        sample_store.merge_rows(None, [paper_row(0, Paper(**RICH))])
+    (rich_id,) = sample_store.find_ids(["2508.19228"])[0]
+    create_list(sample_store, "To cite")
+    add_to_list(sample_store, "To cite", [rich_id, 2])
+    sample_store.set_starred([rich_id], True)
+    set_note(sample_store, rich_id, "Cite in §2; compare with MTP.")
+    return sample_store
+
+
+def written(store, format: str, view: View | None = None) -> str:
+    out = io.StringIO()
+    export_view(store, view or View.all_papers(), format, out)
+    return out.getvalue()
+
+
+def test_bibtex_parses_with_stored_keys_and_arxiv_fields(shelf):
+    text = written(shelf, "bibtex")
+    library = bibtexparser.parse_string(text)
+    assert len(library.entries) == 335 and not library.failed_blocks
+    keys = dict(shelf.conn.execute("SELECT citekey, id FROM papers"))
+    assert {entry.key for entry in library.entries} == set(keys)
+    entry = next(e for e in library.entries if e.key == "zuhri2025predicting")
+    assert entry.entry_type == "misc"
+    assert entry["eprint"] == "2508.19228" and entry["eprinttype"] == "arxiv"
+    assert entry["archiveprefix"] == "arXiv" and entry["primaryclass"] == "cs.CL"
+    assert entry["date"] == "2025-08-26" and entry["year"] == "2025"
+    assert entry["organization"] == r"MBZUAI \& friends" and "institution" not in entry
+    assert entry["keywords"] == "Starred, To cite" and entry["annote"].startswith("Cite in §2")
+    assert entry["author"] == "Zayd Muhammad Kawakibi Zuhri and Erland Hilman Fuadi and Alham Fikri Aji"
+    assert entry["title"] == r"{Predicting the Order of Upcoming Tokens: 100\% \textbraceleft{}better" + (
+        r"\textbraceright{} C\$\^{}2\$}"
+    )
+
+
+def test_bibtex_parses_with_pybtex(shelf):
+    pybtex = pytest.importorskip("pybtex.database")
+    data = pybtex.parse_string(written(shelf, "bibtex"), "bibtex")
+    assert len(data.entries) == 335
+    entry = data.entries["zuhri2025predicting"]
+    assert str(entry.persons["author"][0]) == "Zuhri, Zayd Muhammad Kawakibi"
+
+
+@pytest.mark.skipif(
+    shutil.which("biber") is None, reason="biber is not installed (Debian: apt install biber)"
+)
+def test_biber_validates_the_datamodel(shelf, tmp_path):
+    target = tmp_path / "all.bib"
+    target.write_text(written(shelf, "bibtex"), encoding="utf-8")
+    result = subprocess.run(
+        ["biber", "--tool", "--validate-datamodel", "all.bib"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ERROR" not in result.stdout
+    warnings = [line for line in result.stdout.splitlines() if "WARN - Datamodel" in line]
+    # Papers that no page or source dated have neither date nor year; archivePrefix is for classic
+    # BibTeX styles, which biber ignores (eprinttype says the same). Nothing else is reported.
+    known = ("one of 'date, year' must be defined", "Field 'archiveprefix' invalid")
+    assert all(any(text in line for text in known) for line in warnings), warnings[:3]
+    assert not any("zuhri2025predicting" in line and "date" in line for line in warnings)
+
+
+def test_csljson_validates_against_the_csl_schema(shelf):
+    jsonschema = pytest.importorskip("jsonschema")
+    items = json.loads(written(shelf, "csljson"))
+    jsonschema.validate(items, json.loads((DATA / "csl-data.json").read_text()))
+    item = next(i for i in items if i["id"] == "zuhri2025predicting")
+    assert item["type"] == "article" and item["number"] == "arXiv:2508.19228"
+    assert item["DOI"] == "10.48550/arXiv.2508.19228" and item["issued"] == {"date-parts": [[2025, 8, 26]]}
+    assert item["author"][0] == {"given": "Zayd Muhammad Kawakibi", "family": "Zuhri"}
+    assert item["keyword"] == "Starred, To cite" and item["note"].startswith("Cite in")
+    assert item["URL"] == "https://huggingface.co/papers/2508.19228"
+
+
+def test_ris_round_trips_through_rispy(shelf):
+    rispy = pytest.importorskip("rispy")
+    text = written(shelf, "ris", View.named("To cite"))
+    entries = rispy.loads(text)
+    assert len(entries) == 2
+    first = entries[0]
+    assert first["id"] == "zuhri2025predicting" and first["type_of_reference"] == "GEN"
+    assert first["authors"][0] == "Zuhri, Zayd Muhammad Kawakibi"
+    assert first["abstract"] == "We propose TOP. A second line & more."
+    assert first["doi"] == "10.48550/arXiv.2508.19228" and first["keywords"] == ["Starred", "To cite"]
+    assert first["year"] == "2025" and first["notes"] == ["Cite in §2; compare with MTP."]
+
+
+def test_ids_are_one_a_line_for_zotero(shelf):
+    lines = written(shelf, "ids").splitlines()
+    assert "arXiv:2508.19228" in lines
+    assert all(line.startswith("arXiv:") or line.startswith("10.") for line in lines)
+    arxiv_count = shelf.conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL").fetchone()[0]
+    assert len(lines) == arxiv_count
