@@ -128,3 +128,35 @@ def test_ids_are_one_a_line_for_zotero(shelf):
     assert all(line.startswith("arXiv:") or line.startswith("10.") for line in lines)
     arxiv_count = shelf.conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL").fetchone()[0]
     assert len(lines) == arxiv_count
+
+
+def test_obsidian_notes_keep_what_the_user_wrote_below_the_marker(run, shelf, tmp_path):
+    import yaml
+
+    from papershelf.loaders.export.obsidian import MARKER
+
+    vault = tmp_path / "vault"
+    result = run("export", "--list", "To cite", "--format", "obsidian", "-o", str(vault))
+    assert result.exit_code == 0 and result.stderr == f"2 papers written to {vault}\n"
+    note = vault / "zuhri2025predicting.md"
+    text = note.read_text()
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    assert meta["title"].startswith("Predicting the Order") and meta["year"] == 2025
+    assert meta["arxiv"] == "2508.19228" and meta["tags"] == ["paper", "starred", "to-cite"]
+    assert meta["starred"] is True and meta["read"] is False and len(meta["added"]) == 10
+    assert "Cite in §2" in body and body.rstrip().endswith(MARKER)
+    note.write_text(text.replace("Zayd", "Z.") + "My own thoughts.\n\n- [ ] reread §4\n")
+    set_note(shelf, shelf.find_ids(["2508.19228"])[0][0], "A new note.")
+    run("export", "--list", "To cite", "--format", "obsidian", "-o", str(vault))
+    again = note.read_text()
+    assert "A new note." in again and "Cite in §2" not in again and "Zayd" in again
+    assert again.endswith(MARKER + "\nMy own thoughts.\n\n- [ ] reread §4\n")
+    assert sorted(p.name for p in vault.iterdir()) == sorted(
+        [note.name, f"{shelf.conn.execute('SELECT citekey FROM papers WHERE id = 2').fetchone()[0]}.md"]
+    )
+
+
+def test_obsidian_needs_a_folder(run, shelf):
+    result = run("export", "--format", "obsidian")
+    assert result.exit_code == 1 and "give -o FOLDER" in result.stderr

@@ -15,6 +15,8 @@ from papershelf.loaders.models import DETAIL_FIELDS, Paper
 from papershelf.loaders.sanitize import csv_cell, exportable, terminal
 
 FORMATS = ("jsonl", "json", "csv", "markdown", "bibtex", "csljson", "ris", "ids")
+# Formats written as a folder of files rather than to a stream (`export.obsidian`).
+FOLDER_FORMATS = ("obsidian",)
 
 EXPORT_FIELDS = (
     "id",

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from papershelf.loaders.export.formats import FORMATS, export
+from papershelf.loaders.export.formats import FOLDER_FORMATS, FORMATS, export
 from papershelf.loaders.models import Paper
+from papershelf.loaders.sanitize import exportable
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import annotate
 from papershelf.loaders.userdata.lists import STARRED, list_name, list_paper_ids
@@ -94,16 +95,30 @@ def export_view(store: Store, view: View, format: str, out: TextIO) -> int:
 
 
 def export_view_to(store: Store, view: View, format: str, target: Path | str) -> int:
-    """Write the view to the file `target` (`-`: standard output); return how many were written.
+    """Write the view to the file `target` (`-`: standard output), or for a folder format to the
+    folder `target`; return how many papers were written.
 
     The file is written only once the view is known to exist, so that a mistyped list name leaves no
     empty file behind. OSError when the file cannot be written.
     """
+    if format in FOLDER_FORMATS:
+        return export_view_to_folder(store, view, Path(target))
     if str(target) == STDOUT:
         return export_view(store, view, format, sys.stdout)
     title, papers = view_papers(store, view)
     with atomic_file(Path(target)) as out:
         return export(papers, format, out, title)
+
+
+def export_view_to_folder(store: Store, view: View, folder: Path) -> int:
+    """One Obsidian note per paper of the view in `folder` (see `export.obsidian`); how many."""
+    from papershelf.loaders.export.obsidian import write_notes
+
+    if str(folder) == STDOUT:
+        raise ValueError("obsidian notes go to a folder: give -o FOLDER")
+    _title, papers = view_papers(store, view)
+    added = dict(store.conn.execute("SELECT id, added_at FROM papers"))
+    return write_notes(map(exportable, papers), folder, added)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from papershelf.tui.cli import fetch as cli_fetch
 from papershelf.tui.cli import load as cli_load
 from papershelf.tui.cli import remove as cli_remove
 from papershelf.tui.cli import search as cli_search
+from papershelf.tui.cli import shell as cli_shell
 from papershelf.tui.cli import stars as cli_stars
 from papershelf.tui.cli import userdata as cli_userdata
 from papershelf.tui.cli.support import Failure, guard_output, open_store
@@ -74,6 +75,7 @@ COMMAND_MODULES = (
     cli_search,
     cli_discover,
     cli_remove,
+    cli_shell,
 )
 for module in COMMAND_MODULES:
     for command in module.COMMANDS:

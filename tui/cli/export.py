@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from papershelf.loaders.export.formats import FORMATS
+from papershelf.loaders.export.formats import FOLDER_FORMATS, FORMATS
 from papershelf.loaders.text import plural
 from papershelf.tui.cli.support import Failure, complete_list_names, one_line, open_store
 
@@ -23,8 +23,9 @@ from papershelf.tui.cli.support import Failure, complete_list_names, one_line, o
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(FORMATS),
-    help="Default: from the suffix of -o (.md, .bib, .json, .jsonl, .csv), else jsonl.",
+    type=click.Choice((*FORMATS, *FOLDER_FORMATS)),
+    help="Default: from the suffix of -o (.md .bib .json .jsonl .csv .ris .csl.json), else jsonl. "
+    "obsidian: one note per paper in the folder -o.",
 )
 @click.option("-o", "--output", metavar="FILE", help="File to write; - or none: standard output.")
 @click.pass_obj
@@ -33,7 +34,9 @@ def export(
 ) -> None:
     """Write the papers out, one record per paper, with the user's lists, note and read state.
 
-    Markdown is a reading list (titled with the list's name); BibTeX, one @misc entry per paper.
+    Markdown is a reading list (titled with the list's name); bibtex, csljson and ris are for
+    reference managers (Zotero, pandoc, Quarto, biblatex), keyed by each paper's citation key;
+    ids, one arXiv id or DOI a line (Zotero's "Add item by identifier").
     """
     from papershelf.loaders.export.view import STDOUT, View, export_view_to, format_for
     from papershelf.loaders.userdata.lists import UserDataError
@@ -44,6 +47,8 @@ def export(
     store = open_store(db_path)
     target = output or STDOUT
     format_ = format_ or format_for(target)
+    if format_ in FOLDER_FORMATS and target == STDOUT:
+        raise Failure(f"--format {format_} writes a folder of notes: give -o FOLDER")
     try:
         with one_line(UserDataError):
             count = export_view_to(store, view, format_, target)

@@ -137,6 +137,21 @@ def _list_papers(store: Store, ids: list[int]) -> None:
         click.echo(f"{'':>8}  … and {len(ids) - TITLE_MATCHES_LISTED:,} more", err=True)
 
 
+# The version of the shape of every `--json` output; raised when a field changes meaning or goes.
+SCHEMA_VERSION = 1
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document (with a schema_version) instead."
+)
+
+
+def print_json(document: dict) -> None:
+    """Print `document` as one JSON object, its `schema_version` first."""
+    import json
+
+    click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **document}, ensure_ascii=False))
+
+
 def complete_list_names(
     context: click.Context, parameter: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:

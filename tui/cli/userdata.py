@@ -14,17 +14,31 @@ from pathlib import Path
 import click
 
 from papershelf.loaders.text import plural
-from papershelf.tui.cli.support import Failure, one_line, open_store, paper_ids
+from papershelf.tui.cli.support import (
+    Failure,
+    complete_list_names,
+    json_option,
+    one_line,
+    open_store,
+    paper_ids,
+    print_json,
+)
 
 
 @click.command("lists")
+@json_option
 @click.pass_obj
-def lists_command(db_path: Path) -> None:
+def lists_command(db_path: Path, as_json: bool) -> None:
     """Print every list with how many papers it holds: Starred first, then the others by name."""
+    from papershelf.loaders.sanitize import terminal
     from papershelf.loaders.userdata.lists import list_names_with_counts
 
-    for name, count in list_names_with_counts(open_store(db_path)):
-        click.echo(f"{count:>6,}  {name}")
+    found = list_names_with_counts(open_store(db_path))
+    if as_json:
+        print_json({"lists": [{"name": name, "papers": count} for name, count in found]})
+        return
+    for name, count in found:
+        click.echo(f"{count:>6,}  {terminal(name)}")
 
 
 @click.group("list")
@@ -33,7 +47,7 @@ def list_group() -> None:
 
 
 @list_group.command("add")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_list_names)
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_obj
 def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
@@ -54,7 +68,7 @@ def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
 
 
 @list_group.command("remove")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_list_names)
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_obj
 def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
@@ -70,21 +84,29 @@ def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
 
 
 @list_group.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_list_names)
+@json_option
 @click.pass_obj
-def list_show(db_path: Path, name: str) -> None:
+def list_show(db_path: Path, name: str, as_json: bool) -> None:
     """Print the papers of list NAME in its order: id, a tab, title."""
+    from papershelf.loaders.sanitize import terminal
     from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
     with one_line(lists.UserDataError):
+        name = lists.list_name(store, name)
         ids = lists.list_paper_ids(store, name)
+    if as_json:
+        fields = ("id", "citekey", "title", "arxiv_id", "link")
+        papers = [{field: getattr(paper, field) for field in fields} for paper in store.papers(ids)]
+        print_json({"list": name, "papers": papers})
+        return
     for paper in store.papers(ids):
-        click.echo(f"{paper.id}\t{paper.title}")
+        click.echo(f"{paper.id}\t{terminal(paper.title)}")
 
 
 @list_group.command("rename")
-@click.argument("old")
+@click.argument("old", shell_complete=complete_list_names)
 @click.argument("new")
 @click.pass_obj
 def list_rename(db_path: Path, old: str, new: str) -> None:
@@ -99,7 +121,7 @@ def list_rename(db_path: Path, old: str, new: str) -> None:
 
 
 @list_group.command("delete")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_list_names)
 @click.option("-y", "--yes", is_flag=True, help="Do not ask first.")
 @click.pass_obj
 def list_delete(db_path: Path, name: str, yes: bool) -> None:

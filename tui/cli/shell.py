@@ -1,0 +1,76 @@
+"""Commands that hand papershelf to other tools: shell completion, Datasette, a web browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+import click
+
+from papershelf.tui.cli.support import Failure
+
+SHELLS = ("bash", "zsh", "fish")
+COMPLETE_VARIABLE = "_PAPERSHELF_COMPLETE"
+
+
+@click.command()
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion(shell: str) -> None:
+    """Print the completion script for SHELL (commands, options, formats and list names).
+
+    bash: `eval "$(papershelf completion bash)"` in ~/.bashrc; zsh likewise in ~/.zshrc;
+    fish: `papershelf completion fish > ~/.config/fish/completions/papershelf.fish`.
+    """
+    from click.shell_completion import get_completion_class
+
+    from papershelf.tui.cli import cli
+
+    completer = get_completion_class(shell)
+    if completer is None:  # every choice has a class in click ≥ 8
+        raise Failure(f"no completion for {shell}")
+    click.echo(completer(cli, {}, "papershelf", COMPLETE_VARIABLE).source())
+
+
+def datasette_metadata(db_path: Path) -> str:
+    """The shipped Datasette metadata, its database named as Datasette names `db_path` (its stem)."""
+    text = (files("papershelf.loaders.store") / "metadata.yml").read_text(encoding="utf-8")
+    return text.replace("\n  papershelf:\n", f"\n  {_yaml_key(db_path.stem)}:\n", 1)
+
+
+def _yaml_key(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def datasette_command(db_path: Path, metadata: Path, extra: tuple[str, ...]) -> list[str]:
+    """The command line that opens the store in Datasette, read only (immutable: no write lock)."""
+    program = shutil.which("datasette")
+    launcher = [program] if program else [sys.executable, "-m", "datasette"]
+    return [*launcher, "serve", "--immutable", str(db_path), "--metadata", str(metadata), *extra]
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("extra", nargs=-1, type=click.UNPROCESSED)
+@click.pass_obj
+def datasette(db_path: Path, extra: tuple[str, ...]) -> None:
+    """Open the store in Datasette (`pip install 'papershelf[datasette]'`), internal tables hidden.
+
+    Options after `--` go to `datasette serve` (e.g. `papershelf datasette -- -p 8002 -o`).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("datasette") is None and shutil.which("datasette") is None:
+        raise Failure("Datasette is not installed: pip install 'papershelf[datasette]'")
+    if not db_path.exists():
+        raise Failure(f"no store at {db_path}: load some papers first")
+    folder = Path(tempfile.mkdtemp(prefix="papershelf-datasette-"))
+    metadata = folder / "metadata.yml"
+    metadata.write_text(datasette_metadata(db_path), encoding="utf-8")
+    command = datasette_command(db_path, metadata, extra)
+    os.execv(command[0], command)
+
+
+COMMANDS = (completion, datasette)
