@@ -245,3 +245,14 @@ def test_the_signs_first_pick_finds_what_exact_scores_find():
     allowed[:100] = True  # a day's papers: scored exactly, and only they
     rows, _ = rank.best(found, embed.dequantize(found.vectors[7]), 10, allowed)
     assert rows[0] == 7 and (rows < 100).all()
+
+
+def test_damaged_vectors_or_model_are_computed_again(embedded: Store):
+    with embedded.write():
+        embedded.conn.execute("UPDATE paper_vectors SET vector = x'0102' WHERE paper_id = 9")
+    assert len(vectors.read(embedded)) == embedded.paper_count() - 1
+    assert vectors.refresh(embedded) == 1 and len(vectors.read(embedded)) == embedded.paper_count()
+    with embedded.write():
+        embedded.conn.execute("UPDATE vector_model SET model = x'00'")
+    assert vectors.text_model(embedded) is None
+    assert vectors.refresh(embedded) == embedded.paper_count()  # fitted again, all recomputed

@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import re
+import sqlite3
+import unittest.mock
 
 import bibtexparser
 import pytest
@@ -187,3 +189,31 @@ def test_a_restored_backup_cannot_carry_a_hostile_time(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "reads[0].read_at: not an ISO 8601 time" in result.stderr
     assert_safe(result.stderr, "stderr")
+
+
+def test_a_store_written_by_a_newer_papershelf_is_refused_in_one_line(run, db_path):
+    with Store(db_path) as store:
+        store.conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('papershelf', ?, '')",
+            ["099_from_the_future"],
+        )
+    for args in (("star", "1"), ("export",), ("load", str(SAMPLE["004"]))):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "written by a newer papershelf (migration 099_from_the_future); upgrade" in result.stderr
+
+
+def test_star_on_a_read_only_store_is_one_line(run, db_path):
+    run("load", str(SAMPLE["004"]))
+    real_connect = sqlite3.connect
+
+    def read_only(*args, **kwargs):  # root writes a chmod-444 file: refuse writes per connection
+        conn = real_connect(*args, **kwargs)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    with unittest.mock.patch("sqlite3.connect", read_only):
+        result = run("star", "1")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("papershelf: error: the store: ") and result.stderr.count("\n") == 1

@@ -53,8 +53,8 @@ async def test_the_detail_shows_the_sites_fields_and_v_toggles_the_summary(fetch
         detail = app.reader.query_one(PaperDetail)
         text = detail.plain
         assert (
-            "Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra, Barbara Liskov, Donald Knuth"
-            " and 2 more" in text
+            "Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra, Barbara Liskov, Donald Knuth,"
+            " Frances Allen, John Backus" in text
         )
         assert "▲ 7 · from Daily Papers · Jun 18, 2026" in text
         assert "12 pages, accepted at a conference" in text and "Keywords: kv cache, attention" in text

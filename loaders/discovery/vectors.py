@@ -70,17 +70,22 @@ class VectorSet:
         return VectorSet(ids[keep][order], vectors[keep][order], max(self.stamp, newer.stamp))
 
 
+# Rows written after a time, of the right size: a damaged blob (edited by hand, or by another
+# version) is skipped here and recomputed by `refresh`, which treats it as missing.
+_SOUND = f"embedded_at > ? AND typeof(vector) = 'blob' AND length(vector) = {embed.DIMS}"
+
+
 def read(store: Store, after: str = "") -> VectorSet:
     """The stored vectors (those embedded after `after`, when given), in id order; read in batches
     into one array, so that a million rows never sit in memory as Python objects."""
     with store.reading():
-        count = store.conn.execute("SELECT count(*) FROM paper_vectors WHERE embedded_at > ?", [after])
+        count = store.conn.execute(f"SELECT count(*) FROM paper_vectors WHERE {_SOUND}", [after])
         total = count.fetchone()[0]
         ids = np.zeros(total, dtype=_id_type(store))
         vectors = np.zeros((total, embed.DIMS), dtype=np.int8)
         stamp = max(after, model_stamp(store))
         cursor = store.conn.execute(
-            "SELECT paper_id, vector, embedded_at FROM paper_vectors WHERE embedded_at > ? ORDER BY paper_id",
+            f"SELECT paper_id, vector, embedded_at FROM paper_vectors WHERE {_SOUND} ORDER BY paper_id",
             [after],
         )
         done = 0
@@ -104,7 +109,10 @@ def text_model(store: Store) -> LsaModel | None:
     row = store.conn.execute("SELECT name, model FROM vector_model").fetchone()
     if row is None or row[0] != MODEL_NAME:
         return None
-    return LsaModel.from_bytes(row[1])
+    try:
+        return LsaModel.from_bytes(row[1])
+    except (ValueError, KeyError, OSError, UnicodeDecodeError, TypeError):  # damaged: fitted again
+        return None
 
 
 def stale_count(store: Store) -> int:
@@ -140,8 +148,9 @@ def refresh(
     return done
 
 
-_STALE = """SELECT p.id FROM papers p LEFT JOIN paper_vectors v ON v.paper_id = p.id
-    WHERE v.paper_id IS NULL OR v.embedded_at < p.updated_at"""
+_STALE = f"""SELECT p.id FROM papers p LEFT JOIN paper_vectors v ON v.paper_id = p.id
+    WHERE v.paper_id IS NULL OR v.embedded_at < p.updated_at
+        OR typeof(v.vector) != 'blob' OR length(v.vector) != {embed.DIMS}"""
 
 
 def _current_model(store: Store) -> LsaModel | None:

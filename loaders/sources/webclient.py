@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 USER_AGENT = "papershelf/0.1 (a terminal reader for research-paper listings)"
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 SNIPPET = 60
+MAX_REDIRECTS = 5
 
 
 class FetchError(Exception):
@@ -44,6 +45,8 @@ class Politeness:
     backoff: float = 2.0  # the first wait when the service does not say; doubled each time
     max_wait: float = 120.0  # a longer Retry-After is not waited for: the fetch fails instead
     spacing: float = 0.0  # the least time between two requests
+    deadline: float = 60.0  # seconds a request may take in all, its retries included
+    max_bytes: int = 64 << 20  # the most an answer may hold once decompressed
 
 
 class WebClient:
@@ -65,7 +68,8 @@ class WebClient:
         self._clock = clock
         self._last_request: float | None = None
         timeout = httpx.Timeout(politeness.timeout, connect=min(politeness.timeout, 10.0))
-        self._http = httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True)
+        # Redirects are followed by `_send`, to this host only: another host's papers are not stored.
+        self._http = httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
 
     def close(self) -> None:
         self._http.close()
@@ -84,27 +88,79 @@ class WebClient:
         transient = (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError)
         url = self.base_url + path
         tries = self.politeness.retries + 1
+        started = time.monotonic()
         for attempt in range(1, tries + 1):
             self._wait_turn()
             try:
-                response = self._http.get(url, params=params)
+                response = self._send(url, params, started)
             except httpx.ConnectError as error:
                 raise FetchError(f"cannot reach {self.host} (offline?): {_reason(error)}") from None
             except transient as error:
-                if attempt == tries:
-                    raise FetchError(f"{self.host}: {_reason(error)} ({tries} attempts)") from None
+                if attempt == tries or self._past(started):
+                    raise FetchError(f"{self.host}: {_reason(error)} ({attempt} attempts)") from None
                 self._back_off(attempt, None)
                 continue
             except httpx.HTTPError as error:
                 raise FetchError(f"cannot fetch from {self.host}: {_reason(error)}") from None
             if response.status_code not in RETRIED_STATUSES:
                 break
-            if attempt == tries:
-                raise FetchError(f"{self.host} is busy or failing: {_status(response)} ({tries} attempts)")
+            if attempt == tries or self._past(started):
+                raise FetchError(f"{self.host} is busy or failing: {_status(response)} ({attempt} attempts)")
             self._back_off(attempt, response)
         if response.status_code >= 400:
             raise FetchError(f"{self.host}{path} answered {_status(response)}")
         return response
+
+    def _send(self, url: str, params: dict[str, Any] | None, started: float) -> httpx.Response:
+        """One GET, following redirects on this host, its body read whole within the deadline and
+        the size cap."""
+
+        request = self._http.build_request("GET", url, params=params)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._http.send(request, stream=True)
+            try:
+                if not response.is_redirect:
+                    return self._read_body(response, started)
+                request = self._redirected(response)
+            finally:
+                response.close()
+        raise FetchError(f"{self.host}: more than {MAX_REDIRECTS} redirects")
+
+    def _redirected(self, response: httpx.Response) -> httpx.Request:
+        following = response.next_request
+        if following is None:
+            raise FetchError(f"{self.host} answered a redirect without a location")
+        if following.url.host != response.request.url.host:
+            where = clean_text(str(following.url.host))[:SNIPPET]
+            raise FetchError(f"{self.host} redirects to another host ({where}); not followed")
+        return following
+
+    def _read_body(self, response: httpx.Response, started: float) -> httpx.Response:
+        import httpx
+
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.politeness.max_bytes:
+                limit = self.politeness.max_bytes
+                raise FetchError(f"{self.host} answered more than {limit:,} bytes; not read")
+            if self._past(started):
+                raise FetchError(f"{self.host} took over {self.politeness.deadline:.0f} seconds to answer")
+            chunks.append(chunk)
+        decoded = ("content-encoding", "content-length")  # the body is kept decompressed
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in decoded]
+        kept: dict[str, Any] = {
+            name: response.extensions[name]
+            for name in ("reason_phrase", "http_version")
+            if name in response.extensions
+        }
+        body = b"".join(chunks)
+        return httpx.Response(
+            response.status_code, headers=headers, content=body, request=response.request, extensions=kept
+        )
+
+    def _past(self, started: float) -> bool:
+        return time.monotonic() - started > self.politeness.deadline
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """The JSON answer to GET `path`; FetchError when the answer is something else."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from papershelf.loaders.text import plural
-from papershelf.tui.cli.support import open_store, paper_ids
+from papershelf.tui.cli.support import one_line, open_store, paper_ids
 
 
 @click.command()
@@ -28,8 +28,9 @@ def unstar(db_path: Path, ids: tuple[str, ...]) -> None:
 
 def _set_starred(db_path: Path, references: tuple[str, ...], starred: bool) -> None:
     store = open_store(db_path)
-    ids = paper_ids(store, references)
-    store.set_starred(ids, starred)
+    with one_line():  # a locked, read-only or full store: one line
+        ids = paper_ids(store, references)
+        store.set_starred(ids, starred)
     click.echo(f"{plural(len(ids), 'paper')} {'starred' if starred else 'unstarred'}")
 
 

@@ -15,7 +15,7 @@ from papershelf.loaders.sources.load import SAMPLE_PREFIX
 from papershelf.loaders.tex import render_tex
 from papershelf.loaders.userdata.lists import STARRED
 
-AUTHORS_SHOWN = 6
+AUTHORS_SHOWN = 12  # a collaboration's thousands of names would push the abstract off the pane
 SUMMARY_KEY = "v"  # the key that toggles Hugging Face's summary and the abstract
 
 
@@ -62,13 +62,21 @@ def metadata_line(paper: Paper) -> str:
     return " · ".join(parts)
 
 
-def authors_line(paper: Paper) -> str:
-    """The first authors, and how many more."""
-    authors = paper.authors or []
-    shown = ", ".join(authors[:AUTHORS_SHOWN])
-    if len(authors) > AUTHORS_SHOWN:
-        shown += f" and {len(authors) - AUTHORS_SHOWN} more"
-    return shown
+def arxiv_lines(paper: Paper) -> str:
+    """What arXiv's metadata tells: the authors in order, then categories, the last update, the
+    journal reference, the DOI and the authors' comment; empty when nothing is known."""
+    lines = []
+    if paper.authors:
+        shown = paper.authors[:AUTHORS_SHOWN]
+        more = len(paper.authors) - len(shown)
+        lines.append(", ".join(shown) + (f" and {more:,} more" if more else ""))
+    details = [", ".join(paper.categories or ())]
+    if paper.updated and paper.updated != paper.published:
+        details.append(f"updated {paper.updated}")
+    details += [paper.journal_ref or "", f"doi {paper.doi}" if paper.doi else "", paper.comment or ""]
+    if any(details):
+        lines.append(" · ".join(detail for detail in details if detail))
+    return "\n".join(lines)
 
 
 def status_line(paper: Paper) -> Text:
@@ -92,17 +100,15 @@ def paper_blocks(paper: Paper | None, summary: bool = False) -> tuple[Block, ...
     header = Text(overflow="fold")
     header.append(render_tex(terminal(paper.title)), style="bold")
     header.append("\n")
-    if paper.authors:
-        header.append(terminal(authors_line(paper)) + "\n")
     header.append(terminal(metadata_line(paper)), style="dim")
     header.append("\n")
-    if paper.comment:
-        header.append(terminal(paper.comment) + "\n", style="dim italic")
     if paper.ai_keywords:
         keywords = ", ".join(terminal(word) for word in paper.ai_keywords)
         header.append(f"Keywords: {keywords}\n", style="dim")
     header.append_text(status_line(paper))
     blocks: list[Block] = [header]
+    if arxiv := arxiv_lines(paper):
+        blocks.append(Text(terminal_lines(arxiv), style="dim", overflow="fold"))
     if paper.note:
         note = Text(overflow="fold")
         note.append("Note\n", style="bold")
