@@ -59,6 +59,8 @@ def metadata_line(paper: Paper) -> str:
     if paper.sources:
         labels = list(dict.fromkeys(source_label(source) for source in paper.sources))
         parts.append("from " + ", ".join(labels))
+    if paper.citekey:
+        parts.append(f"cite as {paper.citekey}")
     return " · ".join(parts)
 
 
