@@ -19,6 +19,7 @@ from papershelf.loaders.store.database import MergeCounts, Store
 
 MAX_SKIPPED_KEPT = 100
 _ABSTRACT = ROW_FIELDS.index("abstract")
+_TITLE = ROW_FIELDS.index("title")
 SAMPLE_PREFIX = "sample/"
 # A file without the page header whose "abstracts" are mostly this short is some other text file.
 PLAUSIBLE_ABSTRACT = 100
@@ -55,16 +56,25 @@ def load_file(
     """
     parsed = parse_file(path, on_position)
     report = LoadReport(str(path), parsed.shape, MergeCounts())
-    short_abstracts = 0
+    short_abstracts = json_titles = 0
     with store.write(), store.indexing_at_end():
         source_id = store.source_id(source or str(path.resolve()), parsed.shape, parsed.listing_date)
         for batch in parsed.batches:
             report.counts += store.merge_rows(source_id, batch.rows)
             short_abstracts += sum(len(row[_ABSTRACT]) < PLAUSIBLE_ABSTRACT for row in batch.rows)
+            json_titles += sum(row[_TITLE][:1] in ("{", "[") for row in batch.rows)
             report.skipped_count += len(batch.skipped)
             report.skipped.extend(batch.skipped[: MAX_SKIPPED_KEPT - len(report.skipped)])
         if report.counts.found == 0:
             raise InputError("no papers found: not a text copy of a papers page")
+        if not parsed.has_header and json_titles * 2 > report.counts.found:
+            raise InputError("looks like JSON (lines of objects), not a text copy of a papers page")
+        if not parsed.has_header and report.skipped_count > report.counts.found:
+            raise InputError(
+                "does not look like a copy of a papers page (no page header, and "
+                f"{report.skipped_count:,} of {report.skipped_count + report.counts.found:,} entries "
+                "could not be read)"
+            )
         if not parsed.has_header and short_abstracts * 2 > report.counts.found:
             raise InputError(
                 "does not look like a copy of a papers page (no page header, and most "
