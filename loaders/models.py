@@ -14,6 +14,8 @@ DETAIL_FIELDS = (
     "categories",
     "doi",
     "comment",
+    "journal_ref",
+    "updated",
     "github_repo",
     "project_page",
     "ai_summary",
@@ -59,6 +61,8 @@ class Paper:
     categories: list[str] | None = None  # arXiv's, the primary one first
     doi: str | None = None
     comment: str | None = None  # the authors' comment on arXiv ("12 pages, accepted at …")
+    journal_ref: str | None = None  # where it was published ("Phys. Rev. D 76, 013009 (2007)")
+    updated: str | None = None  # ISO date of arXiv's last update to the paper (its latest version)
     github_repo: str | None = None
     project_page: str | None = None
     ai_summary: str | None = None  # Hugging Face's one-paragraph summary

@@ -6,15 +6,17 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from papershelf.loaders.models import ROW_FIELDS, Skipped
 from papershelf.loaders.sanitize import terminal, terminal_name
-from papershelf.loaders.sources.parsing import parse_file
+from papershelf.loaders.sources import snapshot
+from papershelf.loaders.sources.parsing import Batch, ParsedFile, parse_file
 from papershelf.loaders.sources.reading import InputError, os_reason
+from papershelf.loaders.sources.snapshot import BadLine, Wanted
 from papershelf.loaders.store.database import MergeCounts, Store
 
 MAX_SKIPPED_KEPT = 100
@@ -23,6 +25,10 @@ _TITLE = ROW_FIELDS.index("title")
 SAMPLE_PREFIX = "sample/"
 # A file without the page header whose "abstracts" are mostly this short is some other text file.
 PLAUSIBLE_ABSTRACT = 100
+# A snapshot is saved in steps of this many papers, each one transaction: a reader on the same store
+# can write (a star, a note) between two steps, and an interrupted load keeps the steps before.
+STEP_PAPERS = 50_000
+BAD_LINES_KEPT = 5
 
 
 @dataclass
@@ -34,13 +40,38 @@ class LoadReport:
     counts: MergeCounts
     skipped: list[Skipped] = field(default_factory=list)  # the first MAX_SKIPPED_KEPT of them
     skipped_count: int = 0
+    bad_lines: list[BadLine] = field(default_factory=list)  # lines that are no paper: the first few
+    bad_count: int = 0
+    truncated: BadLine | None = None  # the file's last line, cut short
+    filtered: int = 0  # papers left out by the filters
 
     def summary(self) -> str:
         counts, name = self.counts, terminal_name(self.name)
+        left_out = f", {self.filtered:,} left out by the filters" if self.filtered else ""
         return (
             f"{name}: {counts.found:,} papers ({counts.new:,} new, {counts.updated:,} updated, "
-            f"{self.skipped_count:,} skipped)"
+            f"{self.skipped_count + self.bad_count:,} skipped{left_out})"
         )
+
+    def add(self, batch: Batch) -> None:
+        """Count what `batch` skipped (its papers are counted by the merge)."""
+        self.skipped_count += len(batch.skipped)
+        self.skipped.extend(batch.skipped[: MAX_SKIPPED_KEPT - len(self.skipped)])
+        self.bad_count += batch.bad_count
+        self.filtered += batch.filtered
+        for bad in batch.bad_lines:
+            if bad.last:
+                self.truncated = bad
+            elif len(self.bad_lines) < BAD_LINES_KEPT:
+                self.bad_lines.append(bad)
+
+
+class PartlyLoaded(KeyboardInterrupt):
+    """Ctrl-C during a load saved in steps: the steps before it, `papers` papers, are stored."""
+
+    def __init__(self, papers: int):
+        super().__init__()
+        self.papers = papers
 
 
 def load_file(
@@ -48,14 +79,19 @@ def load_file(
     path: Path,
     source: str | None = None,
     on_position: Callable[[int], None] | None = None,
+    wanted: Wanted | None = None,
+    on_papers: Callable[[int], None] | None = None,
 ) -> LoadReport:
     """Merge every paper of `path` into `store`, all or nothing; InputError when it holds none.
 
     `source` names the file in the store (default: its absolute path); `on_position` is told how
-    many bytes have been read, now and then.
+    many bytes have been read, now and then, and `on_papers` how many papers have been merged. An
+    arXiv metadata snapshot, filtered by `wanted`, is saved in steps (`STEP_PAPERS`) instead.
     """
-    parsed = parse_file(path, on_position)
+    parsed = parse_file(path, on_position, wanted)
     report = LoadReport(str(path), parsed.shape, MergeCounts())
+    if parsed.shape == snapshot.SHAPE:
+        return _save_in_steps(store, source or str(path.resolve()), parsed, report, on_papers)
     short_abstracts = json_titles = 0
     with store.write(), store.indexing_at_end():
         source_id = store.source_id(source or str(path.resolve()), parsed.shape, parsed.listing_date)
@@ -63,8 +99,9 @@ def load_file(
             report.counts += store.merge_rows(source_id, batch.rows)
             short_abstracts += sum(len(row[_ABSTRACT]) < PLAUSIBLE_ABSTRACT for row in batch.rows)
             json_titles += sum(row[_TITLE][:1] in ("{", "[") for row in batch.rows)
-            report.skipped_count += len(batch.skipped)
-            report.skipped.extend(batch.skipped[: MAX_SKIPPED_KEPT - len(report.skipped)])
+            report.add(batch)
+            if on_papers:
+                on_papers(report.counts.found)
         if report.counts.found == 0:
             raise InputError("no papers found: not a text copy of a papers page")
         if not parsed.has_header and json_titles * 2 > report.counts.found:
@@ -80,6 +117,43 @@ def load_file(
                 "does not look like a copy of a papers page (no page header, and most "
                 f"abstracts are shorter than {PLAUSIBLE_ABSTRACT} characters)"
             )
+    return report
+
+
+def _save_in_steps(
+    store: Store, source: str, parsed: ParsedFile, report: LoadReport, on_papers: Callable[[int], None] | None
+) -> LoadReport:
+    """Merge the batches in steps of STEP_PAPERS papers, each one transaction indexed at its end."""
+    step: ExitStack | None = None
+    committed = 0  # papers of the steps already committed
+    try:
+        for batch in parsed.batches:
+            report.add(batch)
+            if not batch.rows:
+                continue
+            if step is None:
+                step = ExitStack()
+                step.enter_context(store.write())
+                step.enter_context(store.indexing_at_end())
+                source_id = store.source_id(source, parsed.shape, None)
+            report.counts += store.merge_rows(source_id, batch.rows)
+            if report.counts.found - committed >= STEP_PAPERS:
+                step.close()
+                step, committed = None, report.counts.found
+            if on_papers:
+                on_papers(report.counts.found)
+        if step is not None:
+            step.close()
+            step = None
+    except BaseException as error:
+        if step is not None:
+            with suppress(BaseException):  # it rolls the step back and raises `error` again
+                step.__exit__(type(error), error, error.__traceback__)
+        if committed and isinstance(error, KeyboardInterrupt):
+            raise PartlyLoaded(committed) from None
+        raise
+    if report.counts.found == 0 and not report.filtered:
+        raise InputError(f"no arXiv records found ({report.bad_count:,} lines that are not one)")
     return report
 
 
@@ -121,32 +195,40 @@ class PathOutcome:
 
 
 class LoadInterrupted(KeyboardInterrupt):
-    """Ctrl-C while `path` was loading: it was rolled back, the files before it are kept."""
+    """Ctrl-C while `path` was loading: it was rolled back, the files before it are kept; of a
+    snapshot (saved in steps), `papers_kept` papers of its steps before are kept too."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, papers_kept: int = 0):
         super().__init__(str(path))
         self.path = path
+        self.papers_kept = papers_kept
 
 
 Progress = Callable[[Path], AbstractContextManager[Callable[[int], None] | None]]
 
 
 def load_paths(
-    store: Store, paths: Iterable[Path], progress: Progress | None = None
+    store: Store, paths: Iterable[Path], progress: Progress | None = None, wanted: Wanted | None = None
 ) -> Iterator[PathOutcome]:
     """Load every file of `paths` (folders walked), each on its own: one outcome per file, and one
     per folder that cannot be read or holds no file. A bad path never stops the others.
 
-    `progress(path)` gives a context around each file's load that yields its `on_position`.
+    `progress(path)` gives a context around each file's load that yields its `on_position`; when
+    that has a `count_papers` method, it is told how many papers are merged as the load goes.
+    `wanted` filters arXiv metadata snapshots.
     """
     for found in _walk(tuple(paths)):
-        yield found if isinstance(found, PathOutcome) else _load_one(store, found, progress)
+        yield found if isinstance(found, PathOutcome) else _load_one(store, found, progress, wanted)
 
 
-def _load_one(store: Store, path: Path, progress: Progress | None) -> PathOutcome:
+def _load_one(store: Store, path: Path, progress: Progress | None, wanted: Wanted | None) -> PathOutcome:
     try:
         with progress(path) if progress else nullcontext() as on_position:
-            return PathOutcome(path, report=load_file(store, path, on_position=on_position))
+            on_papers = getattr(on_position, "count_papers", None)
+            report = load_file(store, path, on_position=on_position, wanted=wanted, on_papers=on_papers)
+            return PathOutcome(path, report=report)
+    except PartlyLoaded as stopped:
+        raise LoadInterrupted(path, stopped.papers) from None
     except KeyboardInterrupt:
         raise LoadInterrupted(path) from None
     except InputError as error:

@@ -16,17 +16,23 @@ from pathlib import Path
 
 from papershelf.loaders.intake import FieldError, admit_paper, clean
 from papershelf.loaders.models import Paper, Skipped, paper_row
+from papershelf.loaders.sources import snapshot
 from papershelf.loaders.sources.page import parse_page
 from papershelf.loaders.sources.reading import InputError, open_text, read_lines
+from papershelf.loaders.sources.snapshot import BadLine, Filtered, Wanted
 
 BATCH = 1000
 CHILD_MIN_BYTES = 8 << 20
+BAD_LINES_KEPT = 5  # per batch: the first few are reported by number, the rest counted
 
 
 @dataclass
 class Batch:
     rows: list[tuple] = field(default_factory=list)  # see models.paper_row
     skipped: list[Skipped] = field(default_factory=list)
+    bad_lines: list[BadLine] = field(default_factory=list)  # the first BAD_LINES_KEPT of them
+    bad_count: int = 0
+    filtered: int = 0  # papers the filters (`Wanted`) left out
 
 
 @dataclass
@@ -37,21 +43,33 @@ class ParsedFile:
     batches: Iterator[Batch]
 
 
-def parse_file(path: Path, on_position: Callable[[int], None] | None = None) -> ParsedFile:
-    """Parse `path`, in a child process when it is large; InputError when it cannot be read."""
+def parse_file(
+    path: Path, on_position: Callable[[int], None] | None = None, wanted: Wanted | None = None
+) -> ParsedFile:
+    """Parse `path`, in a child process when it is large; InputError when it cannot be read.
+
+    `wanted` filters an arXiv metadata snapshot while it is read (page copies have no categories).
+    """
     try:
         large = path.stat().st_size >= CHILD_MIN_BYTES
     except OSError:
         large = False
-    return _parse_in_child(path, on_position) if large else parse_here(path, on_position)
+    if large:
+        return _parse_in_child(path, on_position, wanted)
+    return parse_here(path, on_position, wanted)
 
 
-def parse_here(path: Path, on_position: Callable[[int], None] | None = None) -> ParsedFile:
+def parse_here(
+    path: Path, on_position: Callable[[int], None] | None = None, wanted: Wanted | None = None
+) -> ParsedFile:
+    if snapshot.is_snapshot(path):
+        entries = snapshot.read_snapshot(path, wanted, on_position)
+        return ParsedFile(snapshot.SHAPE, None, True, _batches(entries))
     page = parse_page(read_lines(open_text(path), on_position))
     return ParsedFile(page.shape, page.listing_date, page.has_header, _batches(page.entries))
 
 
-def _batches(entries: Iterator[Paper | Skipped]) -> Iterator[Batch]:
+def _batches(entries: Iterator[Paper | Skipped | BadLine | Filtered]) -> Iterator[Batch]:
     batch = Batch()
     position = 0
     for entry in entries:
@@ -60,25 +78,40 @@ def _batches(entries: Iterator[Paper | Skipped]) -> Iterator[Batch]:
                 entry = admit_paper(entry)
             except FieldError as error:
                 entry = Skipped(clean(entry.title[:200]), str(error))
-        if isinstance(entry, Skipped):
-            batch.skipped.append(entry)
+        if not isinstance(entry, Paper):
+            _note(batch, entry)
             continue
         batch.rows.append(paper_row(position, entry))
         position += 1
         if len(batch.rows) == BATCH:
             yield batch
             batch = Batch()
-    if batch.rows or batch.skipped:
+    if batch.rows or batch.skipped or batch.bad_count or batch.filtered:
         yield batch
+
+
+def _note(batch: Batch, entry: Skipped | BadLine | Filtered) -> None:
+    if isinstance(entry, Filtered):
+        batch.filtered += 1
+    elif isinstance(entry, BadLine):
+        batch.bad_count += 1
+        if len(batch.bad_lines) < BAD_LINES_KEPT or entry.last:
+            batch.bad_lines.append(entry)
+    else:
+        batch.skipped.append(entry)
 
 
 # The child process -------------------------------------------------------------------------------
 
 
-def _parse_in_child(path: Path, on_position: Callable[[int], None] | None) -> ParsedFile:
+def _parse_in_child(
+    path: Path, on_position: Callable[[int], None] | None, wanted: Wanted | None
+) -> ParsedFile:
     context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded process (the app)
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(path, sender), name="papershelf-parser", daemon=True)
+    child = context.Process(
+        target=_child_main, args=(path, sender, wanted), name="papershelf-parser", daemon=True
+    )
     child.start()
     sender.close()
     try:
@@ -124,9 +157,9 @@ def _stop(child: BaseProcess) -> None:
     child.join()
 
 
-def _child_main(path: Path, sender: Connection) -> None:
+def _child_main(path: Path, sender: Connection, wanted: Wanted | None = None) -> None:
     try:
-        parsed = parse_here(path, lambda position: sender.send(("position", position)))
+        parsed = parse_here(path, lambda position: sender.send(("position", position)), wanted)
         sender.send(("header", (parsed.shape, parsed.listing_date, parsed.has_header)))
         for batch in parsed.batches:
             sender.send(("batch", batch))

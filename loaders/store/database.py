@@ -32,12 +32,15 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 # The last of store.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
-LAST_MIGRATION = "006_citekeys_views"
+LAST_MIGRATION = "005_arxiv_metadata"
 LOOKUP_CHUNK = 500
+BULK_CACHE_KIB = 64 << 10
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
 _ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "added_at", "updated_at"))
 _INSERT = f"INSERT INTO papers ({_ROW}) VALUES ({', '.join('?' * (len(MERGED_FIELDS) + 5))})"
 _KEY = ROW_FIELDS.index("title_key")
+_ARXIV = ROW_FIELDS.index("arxiv_id")  # in a row and in a stored row alike (both start with one column)
+_FIELDS = slice(1, 1 + len(MERGED_FIELDS))
 _UPDATE = (
     "UPDATE papers SET "
     + ", ".join(f"{name} = ?" for name in (*MERGED_FIELDS, "title_key", "urls", "updated_at"))
@@ -231,33 +234,39 @@ class Store:
 
     def merge_rows(self, source_id: int | None, rows: list[tuple]) -> MergeCounts:
         """Insert or merge papers from one source (None: no source, as for a restored backup), as
-        rows (`models.paper_row`). Call inside `write()`."""
-        incoming = [(row, paper_from_row(row)) for row in rows]
-        current = self._existing((paper, row[_KEY]) for row, paper in incoming)
+        rows (`models.paper_row`). Call inside `write()`.
+
+        A row that adds nothing to the stored paper (a file loaded again) is recognised by comparing
+        rows, without making papers of either: a million of them in seconds.
+        """
+        current = self._existing(rows)
         next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
         new: dict[int, tuple] = {}  # id -> the row to insert
         changed: dict[int, Paper] = {}
         links: dict[int, int] = {}
-        for row, paper in incoming:
+        for row in rows:
             key = row[_KEY]
-            stored = _match(current, paper, key)
+            stored = _match(current, row[_ARXIV], key)
             if stored is None:
-                stored = paper
-                stored.id, next_id = next_id, next_id + 1
-                new[next_id - 1] = (next_id - 1, *row[1:])
+                stored_id, next_id = next_id, next_id + 1
+                new[stored_id] = (stored_id, *row[1:])
+                stored = (stored_id, *row[_FIELDS])
+            elif isinstance(stored, tuple) and _adds_nothing(row, stored):
+                stored_id = stored[0]
             else:
-                stored_id = stored.stored_id
-                merged = stored.merged_with(paper)
-                if not merged.same_fields(stored):
+                old = stored if isinstance(stored, Paper) else _paper_from_row(stored)
+                stored_id = old.stored_id
+                merged = old.merged_with(paper_from_row(row))
+                if not merged.same_fields(old):
                     if stored_id in new:
                         new[stored_id] = (stored_id, *paper_row(0, merged)[1:])
                     else:
                         changed[stored_id] = merged
-                    if self._deferred and (merged.title, merged.abstract) != (stored.title, stored.abstract):
-                        self._deferred.text_changed(stored_id, stored.title, stored.abstract)
+                    if self._deferred and (merged.title, merged.abstract) != (old.title, old.abstract):
+                        self._deferred.text_changed(stored_id, old.title, old.abstract)
                 stored = merged
             _remember(current, stored, key)
-            links.setdefault(stored.stored_id, row[0])
+            links.setdefault(stored_id, row[0])
         stamp = now()
         self.conn.executemany(_INSERT, [(*values, stamp, stamp) for values in new.values()])
         self.conn.executemany(_UPDATE, [(*paper_row(0, p)[1:], stamp, p.id) for p in changed.values()])
@@ -284,38 +293,41 @@ class Store:
 
     def identify(self, rows: list[tuple]) -> list[int | None]:
         """The id of the stored paper each row (`models.paper_row`) is a copy of, None for a new one."""
-        papers = [(paper_from_row(row), row[_KEY]) for row in rows]
-        current = self._existing(papers)
-        return [getattr(_match(current, paper, key), "id", None) for paper, key in papers]
+        current = self._existing(rows)
+        return [_stored_id(_match(current, row[_ARXIV], row[_KEY])) for row in rows]
 
     @contextmanager
     def indexing_at_end(self) -> Iterator[None]:
-        """Index the papers written in this block in bulk at its end. Call inside `write()`."""
+        """Index the papers written in this block in bulk at its end, with a page cache large
+        enough for a bulk load's index updates. Call inside `write()`."""
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        # A million papers' index updates miss SQLite's default 2 MB cache; 64 MB took a third off.
+        self.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         try:
             with fts.deferred(self.conn) as self._deferred:
                 yield
         finally:
             self._deferred = None
+            self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
-    def _existing(self, keyed: Iterable[tuple[Paper, str]]) -> dict[str, Paper]:
-        """Stored papers that the (paper, title key) pairs may match, by arXiv id and by title."""
-        arxiv_ids: set[str] = set()
-        titles: set[str] = set()
-        for paper, key in keyed:
-            titles.add(key)
-            if paper.arxiv_id:
-                arxiv_ids.add(paper.arxiv_id)
-        current: dict[str, Paper] = {}
-        for column, values in (("arxiv_id", arxiv_ids), ("title_key", titles)):
+    def _existing(self, rows: list[tuple]) -> dict[str, Stored]:
+        """Stored papers that `rows` may match, as stored rows: by arXiv id, and by title those that
+        a row may be a copy of (any for a row without an arXiv id, else those without one)."""
+        arxiv_ids = {row[_ARXIV] for row in rows if row[_ARXIV]}
+        any_title = {row[_KEY] for row in rows if not row[_ARXIV]}
+        untagged_title = {row[_KEY] for row in rows if row[_ARXIV]} - any_title
+        current: dict[str, Stored] = {}
+        lookups = (
+            ("arxiv_id IN ({})", arxiv_ids),
+            ("title_key IN ({})", any_title),
+            ("title_key IN ({}) AND arxiv_id IS NULL", untagged_title),
+        )
+        for condition, values in lookups:
             for chunk in _chunks(sorted(values), LOOKUP_CHUNK):
-                marks = ", ".join("?" * len(chunk))
-                rows = self.conn.execute(
-                    f"SELECT {_PAPER_COLUMNS}, title_key FROM papers WHERE {column} IN ({marks}) "
-                    "ORDER BY id DESC",
-                    chunk,
-                )
-                for row in rows:
-                    _remember(current, _paper_from_row(row[:-1]), row[-1])
+                where = condition.format(", ".join("?" * len(chunk)))
+                sql = f"SELECT {_PAPER_COLUMNS}, title_key FROM papers WHERE {where} ORDER BY id DESC"
+                for row in self.conn.execute(sql, chunk):
+                    _remember(current, row[:-1], row[-1])
         return current
 
 
@@ -332,20 +344,41 @@ class MergeCounts:
         return self
 
 
-def _match(current: dict[str, Paper], paper: Paper, key: str) -> Paper | None:
-    """The stored paper `paper` is a copy of: same arXiv id, else same title (with no other arXiv id)."""
-    if paper.arxiv_id and (stored := current.get("arxiv:" + paper.arxiv_id)):
+# A stored paper while rows are merged: its stored row (id, *MERGED_FIELDS as stored), made a Paper
+# only once a row changes it.
+Stored = tuple | Paper
+
+
+def _match(current: dict[str, Stored], arxiv_id: str | None, key: str) -> Stored | None:
+    """The stored paper a row is a copy of: same arXiv id, else same title (with no other arXiv id)."""
+    if arxiv_id and (stored := current.get("arxiv:" + arxiv_id)):
         return stored
     stored = current.get("title:" + key)
-    if stored is not None and paper.arxiv_id and stored.arxiv_id:
+    if stored is not None and arxiv_id and _arxiv_of(stored):
         return None
     return stored
 
 
-def _remember(current: dict[str, Paper], paper: Paper, key: str) -> None:
-    if paper.arxiv_id:
-        current["arxiv:" + paper.arxiv_id] = paper
-    current["title:" + key] = paper
+def _arxiv_of(stored: Stored) -> str | None:
+    return stored[_ARXIV] if isinstance(stored, tuple) else stored.arxiv_id
+
+
+def _stored_id(stored: Stored | None) -> int | None:
+    if stored is None:
+        return None
+    return stored[0] if isinstance(stored, tuple) else stored.id
+
+
+def _adds_nothing(row: tuple, stored: tuple) -> bool:
+    """Whether merging `row` into the `stored` row would change nothing (most often: it is equal)."""
+    values = row[_FIELDS]
+    return values == stored[1:] or all(v is None or v == s for v, s in zip(values, stored[1:], strict=True))
+
+
+def _remember(current: dict[str, Stored], stored: Stored, key: str) -> None:
+    if arxiv_id := _arxiv_of(stored):
+        current["arxiv:" + arxiv_id] = stored
+    current["title:" + key] = stored
 
 
 def _paper_from_row(row: tuple) -> Paper:

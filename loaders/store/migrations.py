@@ -189,6 +189,32 @@ def citekeys_views(db: Database) -> None:
     fts.recreate_with_prefixes(db.conn)
 
 
+@migrations(name="005_arxiv_metadata")
+def arxiv_metadata(db: Database) -> None:
+    """(Last in order: it landed after 006 and 007, and a store that has them must still get it.)
+    What arXiv's metadata (the snapshot, OAI-PMH) adds: the journal reference and the date of
+    the last update; and, per OAI-PMH set, where the last harvest got to, so that the next one
+    continues from there (`sources.oai`)."""
+    _execute_all(
+        db,
+        """
+        ALTER TABLE papers ADD COLUMN journal_ref TEXT;
+        ALTER TABLE papers ADD COLUMN updated TEXT;
+        CREATE TABLE oai_harvests (
+            endpoint TEXT NOT NULL,
+            set_spec TEXT NOT NULL,
+            harvested_until TEXT,
+            resume_token TEXT,
+            resume_from TEXT,
+            resume_until TEXT,
+            resume_day TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (endpoint, set_spec)
+        )
+        """,
+    )
+
+
 def _execute_all(db: Database, script: str) -> None:
     """Run each statement of `script` in the migration's transaction (executescript would commit it)."""
     for statement in script.split(";"):

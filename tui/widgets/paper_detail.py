@@ -20,6 +20,7 @@ from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
 from papershelf.tui.widgets.scrolling import set_virtual_size
 
+AUTHORS_SHOWN = 12  # a collaboration's thousands of names would push the abstract off the pane
 WRAPPED_KEPT = 32  # blocks: a paper has three or four
 MARGIN = 1  # cells left blank each side of the text
 LINK_INDENT = 4  # "1   " before a link
@@ -46,6 +47,23 @@ def metadata_line(paper: Paper) -> str:
     if paper.sources:
         parts.append("from " + ", ".join(paper.sources))
     return " · ".join(parts)
+
+
+def arxiv_lines(paper: Paper) -> str:
+    """What arXiv's metadata tells: the authors in order, then categories, the last update, the
+    journal reference, the DOI and the authors' comment; empty when nothing is known."""
+    lines = []
+    if paper.authors:
+        shown = paper.authors[:AUTHORS_SHOWN]
+        more = len(paper.authors) - len(shown)
+        lines.append(", ".join(shown) + (f" and {more:,} more" if more else ""))
+    details = [", ".join(paper.categories or ())]
+    if paper.updated and paper.updated != paper.published:
+        details.append(f"updated {paper.updated}")
+    details += [paper.journal_ref or "", f"doi {paper.doi}" if paper.doi else "", paper.comment or ""]
+    if any(details):
+        lines.append(" · ".join(detail for detail in details if detail))
+    return "\n".join(lines)
 
 
 class PaperDetail(InOrderKeys, LineView, can_focus=True):
@@ -203,6 +221,8 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         if paper.lists:
             header.append(" · in " + ", ".join(terminal(name) for name in paper.lists), style="dim")
         blocks: list[Text | Links] = [header]
+        if arxiv := arxiv_lines(paper):
+            blocks.append(Text(terminal_lines(arxiv), style="dim", overflow="fold"))
         if paper.note:
             note = Text(overflow="fold")
             note.append("Note\n", style="bold")
