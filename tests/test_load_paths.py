@@ -226,10 +226,10 @@ def test_the_load_command_prints_file_names_safely_and_goes_on(run, tmp_path):
     ]
 
 
-def test_json_lines_are_refused_whole(store, tmp_path):
-    record = '{{"id": "2501.{:05d}", "title": "Paper {}", "abstract": "{}"}}'
-    lines = [record.format(n, n, "word " * 40) for n in range(2000)]
-    path = write(tmp_path / "arxiv.jsonl", "\n".join(lines) + "\n")
+def test_json_lines_that_are_no_arxiv_snapshot_are_refused_whole(store, tmp_path):
+    record = '{{"event": "view", "user": {}, "text": "{}"}}'  # a log, say: no arXiv metadata
+    lines = [record.format(n, "word " * 40) for n in range(2000)]
+    path = write(tmp_path / "log.jsonl", "\n".join(lines) + "\n")
     (result,) = outcomes(store, path)
     assert result.error == "looks like JSON (lines of objects), not a text copy of a papers page"
     assert store.conn.execute("select count(*) from papers").fetchone()[0] == 0
