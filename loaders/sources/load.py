@@ -98,7 +98,7 @@ def load_file(
         for batch in parsed.batches:
             report.counts += store.merge_rows(source_id, batch.rows)
             short_abstracts += sum(len(row[_ABSTRACT]) < PLAUSIBLE_ABSTRACT for row in batch.rows)
-            json_titles += sum(row[_TITLE][:1] in ("{", "[") for row in batch.rows)
+            json_titles += sum(_looks_like_json(row[_TITLE]) for row in batch.rows)
             report.add(batch)
             if on_papers:
                 on_papers(report.counts.found)
@@ -155,6 +155,11 @@ def _save_in_steps(
     if report.counts.found == 0 and not report.filtered:
         raise InputError(f"no arXiv records found ({report.bad_count:,} lines that are not one)")
     return report
+
+
+def _looks_like_json(title: str) -> bool:
+    """A "title" that is a JSON object or array with keys (`[MASK] …` or `[bold]` titles are not)."""
+    return title[:1] in ("{", "[") and '":' in title
 
 
 def sample_files() -> list[Path]:
