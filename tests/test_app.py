@@ -388,6 +388,16 @@ async def test_copy_link_markdown_and_numbered_links(app, copied):
         assert "has no link 9" in notifications(app)[-1]
 
 
+async def test_c_copies_the_citation_key_the_detail_shows(app, copied):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.shelf.paper(0)
+        assert paper.citekey == "predictingorder"
+        assert f"cite as {paper.citekey}" in app.screen.query_one(PaperDetail).plain
+        await pilot.press("c")
+        assert copied == [paper.citekey]
+
+
 async def test_numbered_links_follow_the_detail_pane(app, copied):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

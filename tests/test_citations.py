@@ -160,3 +160,15 @@ def test_obsidian_notes_keep_what_the_user_wrote_below_the_marker(run, shelf, tm
 def test_obsidian_needs_a_folder(run, shelf):
     result = run("export", "--format", "obsidian")
     assert result.exit_code == 1 and "give -o FOLDER" in result.stderr
+
+
+def test_a_journal_reference_makes_an_article(shelf):
+    from papershelf.loaders.export.citations import bibtex_entry, csl_item, ris_entry
+    from papershelf.loaders.models import Paper
+
+    journal = "Phys. Rev. D 76 (2007)"
+    paper = Paper(title="Old Physics", abstract="A.", arxiv_id="0704.0001", journal_ref=journal)
+    paper.citekey = "old2007physics"
+    entry = bibtexparser.parse_string(bibtex_entry(paper)).entries[0]
+    assert entry.entry_type == "article" and entry["journal"] == "Phys. Rev. D 76 (2007)"
+    assert csl_item(paper)["type"] == "article-journal" and ris_entry(paper)["type_of_reference"] == "JOUR"

@@ -86,3 +86,32 @@ def test_datasette_missing_is_one_line(run, monkeypatch, db_path):
         result.stderr
         == "papershelf: error: Datasette is not installed: pip install 'papershelf[datasette]'\n"
     )
+
+
+def test_serve_runs_this_reader_on_this_store(db_path):
+    import shlex
+    import sys
+
+    from papershelf.tui.cli.shell import serve_command
+
+    assert shlex.split(serve_command(db_path)) == [
+        sys.executable,
+        "-m",
+        "papershelf.tui",
+        "--db",
+        str(db_path),
+    ]
+
+
+def test_the_reader_refuses_pipes_unless_the_web_driver_runs_it(run, monkeypatch):
+    from papershelf.tui import cli as cli_package
+
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
+    result = run()
+    assert result.exit_code == 1 and "needs a terminal" in result.stderr
+    opened = []
+    monkeypatch.setattr("papershelf.tui.app.run", opened.append)
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
+    assert cli_package.driven_by_web()
+    result = run()
+    assert result.exit_code == 0 and len(opened) == 1

@@ -52,8 +52,8 @@ def arxiv_doi(paper: Paper) -> str | None:
 
 
 def _journal_ref(paper: Paper) -> str | None:
-    # Filled in by arXiv's metadata where the store keeps it.
-    return getattr(paper, "journal_ref", None)
+    """Where a journal published the paper (arXiv's metadata), if anywhere."""
+    return paper.journal_ref
 
 
 # BibTeX / biblatex ------------------------------------------------------------------------------

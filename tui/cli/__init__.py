@@ -47,7 +47,9 @@ def cli(context: click.Context, db: Path | None) -> None:
 
 
 def open_reader(db_path: Path) -> None:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    """Open the reader on a terminal, or in a browser tab when textual-serve runs it (over pipes,
+    with Textual's web driver named in the environment: `papershelf serve`)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not driven_by_web():
         raise Failure(
             "the reader needs a terminal (stdin and stdout must be a TTY); "
             "for scripts use `papershelf export`"
@@ -56,6 +58,11 @@ def open_reader(db_path: Path) -> None:
     from papershelf.tui.app import run
 
     run(store)
+
+
+def driven_by_web() -> bool:
+    """Whether textual-serve started this process for a browser (it names Textual's web driver)."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
 
 
 @cli.command()

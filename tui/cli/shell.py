@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -73,4 +74,25 @@ def datasette(db_path: Path, extra: tuple[str, ...]) -> None:
     os.execv(command[0], command)
 
 
-COMMANDS = (completion, datasette)
+def serve_command(db_path: Path) -> str:
+    """The command textual-serve runs for each browser tab: this papershelf's reader on this store."""
+    return shlex.join([sys.executable, "-m", "papershelf.tui", "--db", str(db_path)])
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_obj
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Serve the reader to a web browser (`pip install 'papershelf[web]'`): each tab runs its own
+    reader on the store. Anyone who can reach HOST:PORT can change your stars and lists, so keep
+    the default 127.0.0.1 unless you mean it."""
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise Failure("textual-serve is not installed: pip install 'papershelf[web]'") from None
+    click.echo(f"papershelf: serving the reader at http://{host}:{port} (Ctrl-C stops)", err=True)
+    Server(serve_command(db_path), host=host, port=port, title="papershelf").serve()
+
+
+COMMANDS = (completion, datasette, serve)

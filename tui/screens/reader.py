@@ -45,6 +45,7 @@ class ReaderScreen(KeepingScreen):
         Binding("s", "toggle_star", "Star"),
         Binding("y", "copy_link", "Copy link"),
         Binding("Y", "copy_markdown", "Copy as Markdown", show=False),
+        Binding("c", "copy_citekey", "Copy citation key", show=False),
         Binding("o", "open_link", "Open"),
         Binding("a", "show_view('all')", "All", show=False),
         Binding("r", "show_view('starred')", "Starred", show=False),
@@ -323,6 +324,11 @@ class ReaderScreen(KeepingScreen):
 
         if paper := self.current_paper():
             self.copy(f"[{markdown_escape(paper.title)}]({paper.link})")
+
+    def action_copy_citekey(self) -> None:
+        """Copy the key every export cites the paper by (`\\cite{…}`, `[@…]`)."""
+        if (paper := self.current_paper()) and paper.citekey:
+            self.copy(paper.citekey)
 
     def action_copy_numbered(self, number: int) -> None:
         if paper := self.current_paper():

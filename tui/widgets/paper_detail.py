@@ -34,7 +34,7 @@ class Links(NamedTuple):
 
 
 def metadata_line(paper: Paper) -> str:
-    """Authors or organization, date, upvotes and where the paper was loaded from."""
+    """Authors or organization, date, upvotes, where the paper was loaded from, its citation key."""
     parts = []
     if paper.org_name or paper.org_id:
         parts.append(paper.org_name or paper.org_id)
@@ -46,6 +46,8 @@ def metadata_line(paper: Paper) -> str:
         parts.append(f"▲ {paper.upvotes}")
     if paper.sources:
         parts.append("from " + ", ".join(paper.sources))
+    if paper.citekey:
+        parts.append(f"cite as {paper.citekey}")
     return " · ".join(parts)
 
 
