@@ -121,3 +121,29 @@ def test_list_names_complete_from_the_store(sample_store, db_path):
         "Starred",
         "Survey",
     ]
+
+
+def test_load_dash_reads_stdin_and_the_same_text_twice_is_one_source(run):
+    from conftest import SAMPLE
+
+    page = SAMPLE["001"].read_bytes()
+    result = run("load", "-", input=page)
+    assert result.exit_code == 0 and result.stdout == "-: 44 papers (44 new, 0 updated, 0 skipped)\n"
+    again = run("load", "-", input=page)
+    assert again.stdout == "-: 44 papers (0 new, 0 updated, 0 skipped)\n"
+    empty = run("load", "-", input=b"")
+    assert empty.exit_code == 1 and empty.stderr.startswith("papershelf: error: -: ")
+    assert "Traceback" not in empty.stderr
+
+
+def test_load_json_reports_each_file(run, tmp_path):
+    from conftest import SAMPLE
+
+    missing = tmp_path / "missing.txt"
+    result = run("load", "--json", str(SAMPLE["001"]), "-", str(missing), input=SAMPLE["002"].read_bytes())
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and document["schema_version"] == 1
+    first, second, third = document["files"]
+    assert first["path"] == "-" and first["papers"] == 59 and first["new"] == 59
+    assert second["path"] == str(SAMPLE["001"]) and second["papers"] == 44 and second["updated"] == 9
+    assert third["path"] == str(missing) and third["error"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections.abc import Iterator
@@ -13,11 +14,14 @@ import click
 
 from papershelf.loaders.sanitize import terminal, terminal_name
 from papershelf.loaders.text import plural
-from papershelf.tui.cli.support import Failure, open_store
+from papershelf.tui.cli.support import Failure, json_option, open_store, print_json
 
 if TYPE_CHECKING:
-    from papershelf.loaders.sources.load import LoadReport
+    from papershelf.loaders.sources.load import LoadReport, PathOutcome
+    from papershelf.loaders.sources.snapshot import Wanted
+    from papershelf.loaders.store.database import Store
 
+STDIN = "-"
 PROGRESS_MIN_BYTES = 4 << 20
 MAX_WARNINGS_PER_FILE = 10
 
@@ -30,10 +34,13 @@ MAX_WARNINGS_PER_FILE = 10
     help="arXiv snapshot: only these categories, comma-separated; cs or cs. means all of cs.*.",
 )
 @click.option("--since", metavar="YYYY-MM-DD", help="arXiv snapshot: only papers first published since.")
+@json_option
 @click.pass_obj
-def load(db_path: Path, paths: tuple[Path, ...], category: str | None, since: str | None) -> None:
+def load(
+    db_path: Path, paths: tuple[Path, ...], category: str | None, since: str | None, as_json: bool
+) -> None:
     """Load text copies of papers pages, or the arXiv metadata snapshot (JSON lines, plain or
-    .gz/.bz2/.zst/.zip): files, or folders (every non-hidden file below them).
+    .gz/.bz2/.zst/.zip): files, or folders (every non-hidden file below them); `-` reads stdin.
 
     Prints one line per file; exits 1 when a file could not be read or held no paper (the other
     files are still loaded). A snapshot is stored in steps: Ctrl-C keeps the steps before it.
@@ -46,14 +53,14 @@ def load(db_path: Path, paths: tuple[Path, ...], category: str | None, since: st
     except ValueError as error:
         raise Failure(str(error)) from None
     store = open_store(db_path)
-    failed = 0
+    first = [_load_stdin(store, wanted)] if STDIN in map(str, paths) else []
+    files = tuple(path for path in paths if str(path) != STDIN)
+    outcomes: list[PathOutcome] = []
     try:
-        for outcome in load_paths(store, paths, progress=_progress, wanted=wanted):
-            if outcome.report is None:
-                failed += 1
-                click.echo(f"papershelf: error: {outcome.line()}", err=True)
-            else:
-                _echo_report(outcome.path, outcome.report)
+        for outcome in itertools.chain(first, load_paths(store, files, progress=_progress, wanted=wanted)):
+            outcomes.append(outcome)
+            if not as_json:
+                _echo_outcome(outcome)
     except LoadInterrupted as interrupted:
         name = terminal_name(interrupted.path)
         if interrupted.papers_kept:
@@ -62,8 +69,58 @@ def load(db_path: Path, paths: tuple[Path, ...], category: str | None, since: st
         else:
             click.echo(f"papershelf: interrupted: {name} was not loaded, the store is unchanged", err=True)
         sys.exit(130)
-    if failed:
+    if as_json:
+        print_json({"files": [_record(outcome) for outcome in outcomes]})
+    if any(outcome.report is None for outcome in outcomes):
         sys.exit(1)
+
+
+def _load_stdin(store: Store, wanted: Wanted) -> PathOutcome:
+    """Load what standard input holds, as one file named `-`.
+
+    Its source in the store is named by a digest of the text, so that piping the same page twice
+    is one source and two different pages are two."""
+    import hashlib
+    import tempfile
+
+    from papershelf.loaders.sources.load import PathOutcome, load_file
+    from papershelf.loaders.sources.reading import InputError
+
+    data = sys.stdin.buffer.read()
+    source = f"stdin:{hashlib.sha1(data).hexdigest()[:16]}"
+    with tempfile.TemporaryDirectory(prefix="papershelf-stdin-") as folder:
+        copy = Path(folder) / "stdin.txt"
+        copy.write_bytes(data)
+        try:
+            report = load_file(store, copy, source=source, wanted=wanted)
+        except (InputError, OSError) as error:
+            return PathOutcome(Path(STDIN), error=str(error))
+    report.name = STDIN
+    return PathOutcome(Path(STDIN), report)
+
+
+def _echo_outcome(outcome: PathOutcome) -> None:
+    if outcome.report is None:
+        click.echo(f"papershelf: error: {outcome.line()}", err=True)
+    else:
+        _echo_report(outcome.path, outcome.report)
+
+
+def _record(outcome: PathOutcome) -> dict[str, Any]:
+    """One file's outcome for `--json`."""
+    report = outcome.report
+    if report is None:
+        return {"path": str(outcome.path), "error": outcome.error}
+    counts = report.counts
+    return {
+        "path": str(outcome.path),
+        "shape": report.shape,
+        "papers": counts.found,
+        "new": counts.new,
+        "updated": counts.updated,
+        "skipped": report.skipped_count + report.bad_count,
+        "left_out": report.filtered,
+    }
 
 
 def _echo_report(path: Path, report: LoadReport) -> None:
