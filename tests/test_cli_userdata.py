@@ -77,15 +77,19 @@ def test_bad_list_commands_say_why_in_one_line_and_change_nothing(loaded, db_pat
     assert run("lists").stdout == "     0  Starred\n     1  Survey\n"
 
 
-def test_notes_from_the_argument_or_stdin_and_empty_text_deletes(loaded):
+def test_notes_from_the_argument_or_stdin_and_only_delete_deletes(loaded):
     run = loaded
     assert run("note", "5", "Read *this*.").stdout == "note saved for paper 5\n"
     assert run("note", "5", "--show").stdout == "Read *this*.\n"
-    assert run("note", "6", input="line one\r\nline two\n\n").stdout == "note saved for paper 6\n"
-    assert run("note", "6", "--show").stdout == "line one\nline two\n"
-    assert run("note", "5", "").stdout == "note deleted from paper 5\n"
-    assert run("note", "5", "--show").stdout == ""
-    assert run("note", "6", input="").stdout == "note deleted from paper 6\n"
+    assert run("note", "5").stdout == "Read *this*.\n"  # no text: the note is printed
+    assert run("note", "6", "-", input="line one\r\nline two\n\n").stdout == "note saved for paper 6\n"
+    assert run("note", "6").stdout == "line one\nline two\n"
+    fails(run("note", "5", ""), "empty note for paper 5: to delete its note, use --delete")
+    fails(run("note", "6", "-", input=""), "use --delete")  # Ctrl-D, or an empty pipe, deletes nothing
+    assert run("note", "6", input="").stdout == "line one\nline two\n"  # stdin is not read without `-`
+    assert run("note", "5", "--delete").stdout == "note deleted from paper 5\n"
+    assert run("note", "5").stdout == ""
+    assert run("note", "5", "--delete").stdout == "paper 5 has no note\n"
 
 
 def test_export_a_list_in_its_order_with_the_users_data(loaded, tmp_path):

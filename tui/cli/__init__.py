@@ -17,6 +17,7 @@ from papershelf.tui.cli import discover as cli_discover
 from papershelf.tui.cli import export as cli_export
 from papershelf.tui.cli import fetch as cli_fetch
 from papershelf.tui.cli import load as cli_load
+from papershelf.tui.cli import remove as cli_remove
 from papershelf.tui.cli import search as cli_search
 from papershelf.tui.cli import shell as cli_shell
 from papershelf.tui.cli import stars as cli_stars
@@ -72,7 +73,18 @@ def locate(db_path: Path) -> None:
     click.echo(db_path)
 
 
-for module in (cli_load, cli_export, cli_stars, cli_userdata, cli_fetch, cli_search, cli_discover, cli_shell):
+COMMAND_MODULES = (
+    cli_load,
+    cli_export,
+    cli_stars,
+    cli_userdata,
+    cli_fetch,
+    cli_search,
+    cli_discover,
+    cli_remove,
+    cli_shell,
+)
+for module in COMMAND_MODULES:
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -14,7 +14,7 @@ from papershelf.tui.cli.support import one_line, open_store, paper_ids
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_obj
 def star(db_path: Path, ids: tuple[str, ...]) -> None:
-    """Star papers by id (or arXiv id)."""
+    """Star papers by id, arXiv id, or words of a title that name one paper."""
     _set_starred(db_path, ids, starred=True)
 
 
@@ -22,7 +22,7 @@ def star(db_path: Path, ids: tuple[str, ...]) -> None:
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_obj
 def unstar(db_path: Path, ids: tuple[str, ...]) -> None:
-    """Remove the star of papers by id (or arXiv id)."""
+    """Remove the star of papers by id, arXiv id, or words of a title that name one paper."""
     _set_starred(db_path, ids, starred=False)
 
 

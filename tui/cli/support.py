@@ -5,6 +5,7 @@ Nothing here imports the store or Textual at import time (see tests/test_cli.py)
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -79,11 +80,61 @@ def one_line(*errors: type[Exception]) -> Iterator[None]:
 
 
 def paper_ids(store: Store, references: tuple[str, ...]) -> list[int]:
-    """The ids of the papers `references` (ids or arXiv ids) name; Failure naming those that name none."""
-    ids, unknown = store.find_ids(references)
+    """The ids of the papers `references` name: ids, arXiv ids (`arXiv:` and a version allowed), or
+    words of a title that name one paper. Failure, changing nothing, for a reference that names
+    none, or several (those are listed on stderr with their ids, to pick one)."""
+    ids: list[int] = []
+    unknown: list[str] = []
+    for reference in references:
+        found, _ = store.find_ids([_arxiv_id(reference)])
+        if not found and not reference.strip().isdigit():
+            found = _title_matches(store, reference)
+            if len(found) > 1:
+                _list_papers(store, found)
+                raise Failure(f"{len(found)} papers match {reference!r}: name one by its id; nothing changed")
+        if found:
+            ids.append(found[0])
+        else:
+            unknown.append(reference)
     if unknown:
         raise Failure(f"no paper with id {', '.join(unknown)}; nothing changed")
     return ids
+
+
+TITLE_MATCHES_LISTED = 20
+
+
+def _arxiv_id(reference: str) -> str:
+    """`arXiv:2401.01234v2` as stored: 2401.01234."""
+    reference = reference.strip()
+    if reference.casefold().startswith("arxiv:"):
+        reference = reference[len("arxiv:") :]
+    return re.sub(r"^(\d{4}\.\d{4,5})v\d+$", r"\1", reference)
+
+
+def _title_matches(store: Store, words: str) -> list[int]:
+    """The papers whose title holds `words` (case and spacing aside): the whole title first."""
+    from papershelf.loaders.text import title_key
+
+    key = title_key(words)
+    if not key:
+        return []
+    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = store.conn.execute(
+        "SELECT id, title_key = ? FROM papers WHERE title_key LIKE ? ESCAPE '\\' ORDER BY id",
+        [key, pattern],
+    ).fetchall()
+    exact = [paper_id for paper_id, whole in rows if whole]
+    return exact[:1] if len(exact) == 1 else [paper_id for paper_id, _ in rows]
+
+
+def _list_papers(store: Store, ids: list[int]) -> None:
+    from papershelf.loaders.sanitize import terminal
+
+    for paper in store.papers(ids[:TITLE_MATCHES_LISTED]):
+        click.echo(f"{paper.id:>8}  {terminal(paper.title)}", err=True)
+    if len(ids) > TITLE_MATCHES_LISTED:
+        click.echo(f"{'':>8}  … and {len(ids) - TITLE_MATCHES_LISTED:,} more", err=True)
 
 
 # The version of the shape of every `--json` output; raised when a field changes meaning or goes.

@@ -53,8 +53,8 @@ def list_group() -> None:
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_obj
 def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
-    """Add papers (ids or arXiv ids) to the end of list NAME, creating the list when there is none
-    of that name. Papers already in it keep their place."""
+    """Add papers (ids, arXiv ids or title words) to the end of list NAME, creating the list when
+    there is none of that name. Papers already in it keep their place."""
     from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
@@ -74,7 +74,7 @@ def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_obj
 def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
-    """Remove papers (ids or arXiv ids) from list NAME; the papers stay in the store."""
+    """Remove papers (ids, arXiv ids or title words) from list NAME; the papers stay in the store."""
     from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
@@ -143,30 +143,38 @@ def list_delete(db_path: Path, name: str, yes: bool) -> None:
 @click.command()
 @click.argument("paper")
 @click.argument("text", required=False)
-@click.option("--show", is_flag=True, help="Print the note instead of setting it.")
+@click.option("--show", is_flag=True, help="Print the note (as giving no TEXT does).")
+@click.option("--delete", is_flag=True, help="Delete the note.")
 @click.pass_obj
-def note(db_path: Path, paper: str, text: str | None, show: bool) -> None:
-    """Set the note of PAPER (id or arXiv id) to TEXT, read from stdin when TEXT is absent.
-
-    Empty text deletes the note.
-    """
+def note(db_path: Path, paper: str, text: str | None, show: bool, delete: bool) -> None:
+    """Print the note of PAPER (id, arXiv id or title words), or set it to TEXT; TEXT `-` reads it
+    from stdin. Deleting a note takes --delete: empty text is refused, never taken as a deletion."""
     from papershelf.loaders import userdata
 
     store = open_store(db_path)
     (paper_id,) = paper_ids(store, (paper,))
-    if show:
+    if delete:
+        if text is not None:
+            raise Failure("--delete takes no TEXT; nothing changed")
+        with one_line(userdata.UserDataError):
+            had = userdata.get_note(store, paper_id)
+            userdata.set_note(store, paper_id, "")
+        click.echo(f"note deleted from paper {paper_id}" if had else f"paper {paper_id} has no note")
+        return
+    if text is None or show:
         if body := userdata.get_note(store, paper_id):
             click.echo(body)
         return
-    if text is None:
+    if text == "-":
         try:
             text = sys.stdin.buffer.read().decode("utf-8")
         except UnicodeDecodeError as error:
             raise Failure(f"stdin: not UTF-8 text (byte 0x{error.object[error.start]:02X})") from None
+    if not text.strip():
+        raise Failure(f"empty note for paper {paper_id}: to delete its note, use --delete; nothing changed")
     with one_line(userdata.UserDataError):
         userdata.set_note(store, paper_id, text)
-    saved = userdata.get_note(store, paper_id)
-    click.echo(f"note {'saved for' if saved else 'deleted from'} paper {paper_id}")
+    click.echo(f"note saved for paper {paper_id}")
 
 
 @click.command()

@@ -35,7 +35,23 @@ def key_label(keys: str) -> str:
 class HelpScreen(Dialog[None]):
     """A table of keys by where they work."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "Close"),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
+        Binding("space,pagedown", "page(1)", "Page down", show=False),
+        Binding("b,pageup", "page(-1)", "Page up", show=False),
+        Binding("g,home", "scroll(-1000000)", "Top", show=False),
+        Binding("G,end", "scroll(1000000)", "Bottom", show=False),
+    ]
+
+    def action_scroll(self, lines: int) -> None:
+        keys = self.query_one("#help", VerticalScroll)
+        keys.scroll_to(y=keys.scroll_y + lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        keys = self.query_one("#help", VerticalScroll)
+        self.action_scroll(pages * max(1, keys.scrollable_content_region.height - 1))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
@@ -52,11 +68,11 @@ class HelpScreen(Dialog[None]):
         table.add_column("does")
         groups = (
             ("anywhere", PapershelfApp.BINDINGS),
-            ("reader", ReaderScreen.BINDINGS),
-            ("keeping", KeepingScreen.BINDINGS),
-            ("list", PaperList.BINDINGS),
-            ("detail", PaperDetail.BINDINGS),
-            ("filter", FilterInput.BINDINGS),
+            ("reading", ReaderScreen.BINDINGS),
+            ("your papers", KeepingScreen.BINDINGS),  # stars, lists, notes, read marks, undo
+            ("in the list", PaperList.BINDINGS),
+            ("in the detail", PaperDetail.BINDINGS),
+            ("in the filter", FilterInput.BINDINGS),
         )
         for where, bindings in groups:
             for binding in _merged(bindings):

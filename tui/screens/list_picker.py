@@ -26,8 +26,10 @@ class ListPicker(Dialog[str | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
+        # Priority: the focused input (a scroll view) binds Up/Down to scrolling, and its
+        # bindings come before the dialog's.
+        Binding("down", "move(1)", "Next", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous", show=False, priority=True),
     ]
 
     def __init__(self, paper_title: str, lists: list[tuple[str, int]], containing: list[str]):

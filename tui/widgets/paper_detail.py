@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 from collections import OrderedDict
-from typing import NamedTuple
 
 from rich.cells import chop_cells
 from rich.segment import Segment
@@ -15,57 +14,15 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from papershelf.loaders.models import Paper
-from papershelf.loaders.sanitize import terminal, terminal_lines
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
+from papershelf.tui.widgets.paper_text import SUMMARY_KEY, Links, paper_blocks
 from papershelf.tui.widgets.scrolling import set_virtual_size
 
-AUTHORS_SHOWN = 12  # a collaboration's thousands of names would push the abstract off the pane
 WRAPPED_KEPT = 32  # blocks: a paper has three or four
 MARGIN = 1  # cells left blank each side of the text
 LINK_INDENT = 4  # "1   " before a link
 BOLD, UNDERLINE = Style(bold=True), Style(underline=True)
-
-
-class Links(NamedTuple):
-    """The paper's links, numbered: each on its lines, folded under itself when too long."""
-
-    links: tuple[str, ...]
-
-
-def metadata_line(paper: Paper) -> str:
-    """Authors or organization, date, upvotes, where the paper was loaded from, its citation key."""
-    parts = []
-    if paper.org_name or paper.org_id:
-        parts.append(paper.org_name or paper.org_id)
-    if paper.authors_count:
-        parts.append(f"{paper.authors_count} authors")
-    if paper.published_text:
-        parts.append(paper.published_text)
-    if paper.upvotes is not None:
-        parts.append(f"▲ {paper.upvotes}")
-    if paper.sources:
-        parts.append("from " + ", ".join(paper.sources))
-    if paper.citekey:
-        parts.append(f"cite as {paper.citekey}")
-    return " · ".join(parts)
-
-
-def arxiv_lines(paper: Paper) -> str:
-    """What arXiv's metadata tells: the authors in order, then categories, the last update, the
-    journal reference, the DOI and the authors' comment; empty when nothing is known."""
-    lines = []
-    if paper.authors:
-        shown = paper.authors[:AUTHORS_SHOWN]
-        more = len(paper.authors) - len(shown)
-        lines.append(", ".join(shown) + (f" and {more:,} more" if more else ""))
-    details = [", ".join(paper.categories or ())]
-    if paper.updated and paper.updated != paper.published:
-        details.append(f"updated {paper.updated}")
-    details += [paper.journal_ref or "", f"doi {paper.doi}" if paper.doi else "", paper.comment or ""]
-    if any(details):
-        lines.append(" · ".join(detail for detail in details if detail))
-    return "\n".join(lines)
 
 
 class PaperDetail(InOrderKeys, LineView, can_focus=True):
@@ -87,12 +44,16 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding(SUMMARY_KEY, "toggle_summary", "Summary/abstract", show=False),
     ]
 
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
         self.shown: tuple[Text | Links, ...] = ()
         self._paper_id: int | None = None
+        self._paper: Paper | None = None
+        self.summary = False
+        """Whether Hugging Face's summary is shown in place of the abstract (where there is one)."""
         self.lines: list[Strip] = []
         self._wrapped_width = 0
         self._lines_shown = 0  # counts the papers and widths wrapped: a key of the lines drawn
@@ -102,6 +63,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
     def show(self, paper: Paper | None) -> None:
         """Show `paper` from its top; the same paper again (starred, read, noted) stays scrolled
         where the reader left it."""
+        self._paper = paper
         shown = self.render_paper(paper)
         if shown != self.shown:
             self.shown = shown
@@ -206,33 +168,14 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         return [margin, *Segment.apply_style([s for s in text if s.text], style), margin]
 
     def render_paper(self, paper: Paper | None) -> tuple[Text | Links, ...]:
-        """The paper as blocks: header, note, abstract, links."""
-        if paper is None:
-            return (Text("No paper to show.", style="italic"),)
-        header = Text(overflow="fold")
-        header.append(terminal(paper.title), style="bold")
-        header.append("\n")
-        header.append(terminal(metadata_line(paper)), style="dim")
-        header.append("\n")
-        if paper.starred:
-            header.append("★ starred", style="bold yellow")
-            header.append(" · ", style="dim")
-        header.append(
-            ("read " + terminal(paper.read_at[:10])) if paper.read_at else "unread", style="dim italic"
-        )
-        if paper.lists:
-            header.append(" · in " + ", ".join(terminal(name) for name in paper.lists), style="dim")
-        blocks: list[Text | Links] = [header]
-        if arxiv := arxiv_lines(paper):
-            blocks.append(Text(terminal_lines(arxiv), style="dim", overflow="fold"))
-        if paper.note:
-            note = Text(overflow="fold")
-            note.append("Note\n", style="bold")
-            note.append(terminal_lines(paper.note), style="italic")
-            blocks.append(note)
-        blocks.append(Text(terminal_lines(paper.abstract), overflow="fold"))
-        blocks.append(Links(tuple(terminal(link) for link in paper.links())))
-        return tuple(blocks)
+        """The paper as blocks: header, note, abstract (or summary), links."""
+        return paper_blocks(paper, summary=self.summary)
+
+    def action_toggle_summary(self) -> None:
+        """Show Hugging Face's summary instead of the abstract, or the abstract again."""
+        self.summary = not self.summary
+        if self._paper is not None:
+            self.show(self._paper)
 
 
 def _plain_and_short_words(block: Text, width: int) -> bool:

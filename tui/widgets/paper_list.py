@@ -16,16 +16,18 @@ from textual.strip import Strip
 
 from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.store.browse import ListRow
+from papershelf.loaders.tex import render_tex
 from papershelf.tui.shelf import Shelf
+from papershelf.tui.widgets.contrast import readable_on
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
 from papershelf.tui.widgets.scrolling import set_virtual_size
 
 STAR = "★"
-DATE_WIDTH = 13
-UPVOTES_WIDTH = 6
-ORGANIZATION_WIDTH = 18
-ORGANIZATION_MIN_WIDTH = 90
+DATE_WIDTH = 12  # at most: "Jun 18, 2026"
+UPVOTES_WIDTH = 6  # at most: "▲12345"
+ORGANIZATION_WIDTH = 17
+ORGANIZATION_MIN_WIDTH = 90  # narrower lists keep their width for the title
 
 
 class PaperList(InOrderKeys, LineView, can_focus=True):
@@ -132,22 +134,31 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
     def line_keys(self, lines: range) -> list[tuple]:
         top, cursor, styles = round(self.scroll_offset.y), self.cursor, self.line_styles()
         row, query = self.shelf.row, self.shelf.query
-        return [(row(top + y), top + y == cursor, query, styles) for y in lines]
+        # The columns of every line on screen, not only of those asked for: lines drawn apart
+        # (a cursor move) line up with the others.
+        shown = [row(top + y) for y in range(self.scrollable_content_region.height or lines.stop)]
+        columns = columns_for(shown, self.text_width)
+        return [(row(top + y), top + y == cursor, query, styles, columns) for y in lines]
 
     def draw_line(self, key: tuple, width: int) -> list[Segment]:
-        row, cursor, query, styles = key
+        row, cursor, query, styles, columns = key
         if row is None:
             return [Segment(" " * width, styles.base)]
-        return self.line_segments(row, width, styles, query, cursor=cursor)
+        return self.line_segments(row, width, styles, query, cursor=cursor, columns=columns)
 
     def line_styles(self) -> LineStyles:
         # Read once per focus change or restyle: `get_component_rich_style` is slow.
         if self._styles is None or self._styles.focused != self.has_focus:
+            base = self.rich_style
             cursor = self.get_component_rich_style("paper-list--cursor", partial=not self.has_focus)
+            # The cursor row and the matches stay readable (4.5:1) in every theme, focused or not.
+            cursor_background = (base + cursor).bgcolor
+            cursor = readable_on(base + cursor, cursor_background, base.color)
+            match = self.get_component_rich_style("paper-list--match")
             self._styles = LineStyles(
-                self.rich_style,
+                base,
                 self.get_component_rich_style("paper-list--star"),
-                self.get_component_rich_style("paper-list--match"),
+                readable_on(base + match, base.bgcolor, base.color),
                 self.get_component_rich_style("paper-list--meta"),
                 self.get_component_rich_style("paper-list--read"),
                 cursor,
@@ -156,16 +167,27 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         return self._styles
 
     def line_segments(
-        self, row: ListRow, width: int, styles: LineStyles, query: str = "", cursor: bool = False
+        self,
+        row: ListRow,
+        width: int,
+        styles: LineStyles,
+        query: str = "",
+        cursor: bool = False,
+        columns: Columns | None = None,
     ) -> list[Segment]:
-        """One paper's line, exactly `width` cells: star, title, date, upvotes, organization."""
-        details = f" {terminal(row.published_text or ''):<{DATE_WIDTH - 1}}"
-        details += f"{'▲' + str(row.upvotes) if row.upvotes is not None else '':>{UPVOTES_WIDTH}}"
-        if width >= ORGANIZATION_MIN_WIDTH:
-            organization = terminal(row.organization or "")
-            details += " " + _fit(organization, ORGANIZATION_WIDTH - 1)
+        """One paper's line, exactly `width` cells: star, title, then the date, upvotes and
+        organization columns that `columns` gives room to (default: those this row has)."""
+        if columns is None:
+            columns = columns_for([row], width)
+        details = ""
+        if columns.date:
+            details += " " + _fit(terminal(row.published_text or ""), columns.date)
+        if columns.upvotes:
+            details += f" {'▲' + str(row.upvotes) if row.upvotes is not None else '':>{columns.upvotes}}"
+        if columns.organization:
+            details += " " + _fit(terminal(row.organization or ""), columns.organization)
         title_width = max(8, width - 2 - cell_len(details))
-        title = terminal(row.title)
+        title = render_tex(terminal(row.title))
         spans = []
         if query:
             from papershelf.loaders.search.fuzzy import title_spans  # with the index, after the first screen
@@ -192,6 +214,26 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         if title_width + 2 + cell_len(details) != width:  # a pane too narrow for the details
             return list(Strip(segments).adjust_cell_length(width, base))
         return segments
+
+
+class Columns(NamedTuple):
+    """The widths of the metadata columns on screen; 0: no paper on screen has that field."""
+
+    date: int
+    upvotes: int
+    organization: int
+
+
+def columns_for(rows: list[ListRow | None], width: int) -> Columns:
+    """Room for a column only when some paper of `rows` has its field, as wide as the widest."""
+    dates = [cell_len(terminal(row.published_text)) for row in rows if row and row.published_text]
+    votes = [len(str(row.upvotes)) + 1 for row in rows if row and row.upvotes is not None]
+    organizations = [cell_len(terminal(row.organization)) for row in rows if row and row.organization]
+    return Columns(
+        min(max(dates, default=0), DATE_WIDTH),
+        min(max(votes, default=0), UPVOTES_WIDTH),
+        min(max(organizations, default=0), ORGANIZATION_WIDTH) if width >= ORGANIZATION_MIN_WIDTH else 0,
+    )
 
 
 class LineStyles(NamedTuple):
