@@ -28,7 +28,8 @@ _UNSAFE: dict[int, str | None] = {ord(char): None for char in BIDI_CONTROLS | (I
 _UNSAFE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _PATTERNS = {
     "published": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-    "listing_date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    # ISO, or the day as a page copy shows it ("Aug 14"), which the store dates (`listing_dates`).
+    "listing_date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[A-Z][a-z]{2,8}\.? [0-9]{1,2}(?:, [0-9]{4})?"),
     "arxiv_id": re.compile(r"[0-9]{4}\.[0-9]{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/[0-9]{7}"),
     "doi": re.compile(r"10\.[0-9]{4,9}/[^\s{}\\\"<>]+"),
     "github_repo": re.compile(r"https?://[^\s<>\"{}\\^`|]+", re.IGNORECASE),

@@ -126,3 +126,12 @@ def test_the_migration_keys_and_dates_papers_stored_before_it(db_path):
         ]
         hits = store.conn.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'ol*'").fetchall()
         assert len(hits) == 2
+
+
+def test_loaded_pages_get_iso_listing_dates_with_their_text(sample_store):
+    rows = dict(
+        sample_store.conn.execute(
+            "SELECT listing_date_text, listing_date FROM papers WHERE listing_date_text IS NOT NULL"
+        )
+    )
+    assert rows == {"Jun 18": "2025-06-18", "Aug 14": "2025-08-14", "Jun 6": "2025-06-06"}
