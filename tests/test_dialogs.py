@@ -85,3 +85,27 @@ async def test_a_notification_takes_one_line_at_80_columns(sample_store: Store, 
         await pilot.pause(0.2)
         toast = app.query_one(Toast)
         assert toast.size.height == 1 and toast.size.width <= 80
+
+
+async def test_tab_completes_a_path_in_the_load_prompt(tmp_path: Path, sample_store: Store):
+    from textual.widgets import Input
+
+    from papershelf.tui.screens.prompt import Prompt
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "june-18.txt").write_text("x")
+    (tmp_path / "pages" / "june-19.txt").write_text("x")
+    app = PapershelfApp(sample_store, tmp_path / "reader.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        app.push_screen(Prompt("Load:", paths=True))
+        await pilot.pause()
+        await pilot.press(*f"{tmp_path}/pag", "tab")  # beside it: papershelf.db
+        answer = app.screen.query_one(Input)
+        assert answer.value == f"{tmp_path}/pages/"
+        await pilot.press("j", "tab")
+        assert answer.value == f"{tmp_path}/pages/june-1"  # as far as the names agree
+        assert "june-18.txt  june-19.txt" in str(app.screen.query_one(".hint").render())
+        await pilot.press("8", "tab")
+        assert answer.value == f"{tmp_path}/pages/june-18.txt" and answer.has_focus

@@ -224,3 +224,19 @@ def test_the_load_command_prints_file_names_safely_and_goes_on(run, tmp_path):
         f"papershelf: error: {tmp_path / 'empty'}: no files found",
         "papershelf: error: /dev/null: not a regular file (a device)",
     ]
+
+
+def test_json_lines_that_are_no_arxiv_snapshot_are_refused_whole(store, tmp_path):
+    record = '{{"event": "view", "user": {}, "text": "{}"}}'  # a log, say: no arXiv metadata
+    lines = [record.format(n, "word " * 40) for n in range(2000)]
+    path = write(tmp_path / "log.jsonl", "\n".join(lines) + "\n")
+    (result,) = outcomes(store, path)
+    assert result.error == "looks like JSON (lines of objects), not a text copy of a papers page"
+    assert store.conn.execute("select count(*) from papers").fetchone()[0] == 0
+
+
+def test_a_file_of_mostly_unreadable_entries_is_refused_whole(store, tmp_path):
+    paper = "A Real Title of a Paper\n" + "An abstract that is long enough to be one. " * 4 + "\n"
+    cut = "".join(f"A Title Without Abstract {n}\n\n" for n in range(5))
+    (result,) = outcomes(store, write(tmp_path / "odd.txt", paper + cut))
+    assert result.report is None, result.line()

@@ -158,7 +158,9 @@ class PapershelfApp(App[None]):
     def ask_load(self) -> None:
         from papershelf.tui.screens.prompt import Prompt
 
-        self.push_screen(Prompt("Load a copied papers page, or a folder of them:"), self.load_path)
+        self.push_screen(
+            Prompt("Load a copied papers page, or a folder of them:", paths=True), self.load_path
+        )
 
     def load_path(self, answer: str | None) -> None:
         if not answer:

@@ -21,6 +21,7 @@ from papershelf.loaders.store.database import MergeCounts, Store
 
 MAX_SKIPPED_KEPT = 100
 _ABSTRACT = ROW_FIELDS.index("abstract")
+_TITLE = ROW_FIELDS.index("title")
 SAMPLE_PREFIX = "sample/"
 # A file without the page header whose "abstracts" are mostly this short is some other text file.
 PLAUSIBLE_ABSTRACT = 100
@@ -91,17 +92,26 @@ def load_file(
     report = LoadReport(str(path), parsed.shape, MergeCounts())
     if parsed.shape == snapshot.SHAPE:
         return _save_in_steps(store, source or str(path.resolve()), parsed, report, on_papers)
-    short_abstracts = 0
+    short_abstracts = json_titles = 0
     with store.write(), store.indexing_at_end():
         source_id = store.source_id(source or str(path.resolve()), parsed.shape, parsed.listing_date)
         for batch in parsed.batches:
             report.counts += store.merge_rows(source_id, batch.rows)
             short_abstracts += sum(len(row[_ABSTRACT]) < PLAUSIBLE_ABSTRACT for row in batch.rows)
+            json_titles += sum(_looks_like_json(row[_TITLE]) for row in batch.rows)
             report.add(batch)
             if on_papers:
                 on_papers(report.counts.found)
         if report.counts.found == 0:
             raise InputError("no papers found: not a text copy of a papers page")
+        if not parsed.has_header and json_titles * 2 > report.counts.found:
+            raise InputError("looks like JSON (lines of objects), not a text copy of a papers page")
+        if not parsed.has_header and report.skipped_count > report.counts.found:
+            raise InputError(
+                "does not look like a copy of a papers page (no page header, and "
+                f"{report.skipped_count:,} of {report.skipped_count + report.counts.found:,} entries "
+                "could not be read)"
+            )
         if not parsed.has_header and short_abstracts * 2 > report.counts.found:
             raise InputError(
                 "does not look like a copy of a papers page (no page header, and most "
@@ -145,6 +155,11 @@ def _save_in_steps(
     if report.counts.found == 0 and not report.filtered:
         raise InputError(f"no arXiv records found ({report.bad_count:,} lines that are not one)")
     return report
+
+
+def _looks_like_json(title: str) -> bool:
+    """A "title" that is a JSON object or array with keys (`[MASK] …` or `[bold]` titles are not)."""
+    return title[:1] in ("{", "[") and '":' in title
 
 
 def sample_files() -> list[Path]:

@@ -7,12 +7,14 @@ backup): it says why in one line and exits 1.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
+from papershelf.loaders.sanitize import terminal_name
 from papershelf.loaders.text import plural
 from papershelf.tui.cli.support import (
     Failure,
@@ -209,15 +211,20 @@ def restore(db_path: Path, file: Path) -> None:
     from papershelf.loaders.userdata.backup import BackupError, read_backup
     from papershelf.loaders.userdata.backup import restore as restore_backup
 
+    name = terminal_name(file)
     try:
+        if str(file) != "-" and not stat.S_ISREG(os.stat(file).st_mode):
+            raise Failure(f"{name}: not a regular file")  # a FIFO would hang the read
         raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
         text = raw.decode("utf-8")
     except OSError as error:
-        raise Failure(f"{file}: {error.strerror or error}") from None
+        raise Failure(f"{name}: {error.strerror or error}") from None
     except UnicodeDecodeError:
-        raise Failure(f"{file}: not a papershelf backup (not UTF-8 text)") from None
-    with one_line(BackupError):
+        raise Failure(f"{name}: not a papershelf backup (not UTF-8 text)") from None
+    try:
         parsed = read_backup(text)
+    except BackupError as error:
+        raise Failure(f"{name}: {error}") from None
     store = open_store(db_path)
     with one_line():
         report = restore_backup(store, parsed)
