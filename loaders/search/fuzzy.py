@@ -35,7 +35,6 @@ from papershelf.loaders.search.word_index import (
 
 TERM = re.compile(r"[0-9a-z\u0080-\U0010ffff]+")
 CACHED_TERMS = 32
-WARM_PREFIX_LENGTHS = 12
 QUANTUM = 64  # scores are whole 64ths
 SPAN_TITLES = 512
 
@@ -79,13 +78,11 @@ class FuzzyIndex:
         return cls(FieldIndex.build(titles), FieldIndex.build(abstracts), len(titles))
 
     def warm(self) -> None:
-        """Build ahead the tables that the first terms typed would otherwise build, a few
-        milliseconds per keystroke: the typo prefixes of each length, and the letter masks if the
-        index came without them."""
+        """Build ahead what the first term typed would otherwise build: the letter masks, if the
+        index came without them, and the length norms."""
         for field in (self.title, self.abstract):
             field.letter_masks(self.size)
-            for length in range(TYPO_MIN_LENGTH, WARM_PREFIX_LENGTHS + 1):
-                field.prefixes(length)
+            field.norms(self.size)
 
     def search(
         self,
