@@ -24,6 +24,7 @@ TYPO_MIN_LENGTH = 4
 TWO_TYPOS_LENGTH = 8  # words this long may have two typos, shorter ones one
 TYPO_MAX_WORDS = 40
 INFIX_MIN_LENGTH = 3
+CHECKED_MAX = 2048
 EDIT_TRIGRAMS = 4  # trigrams one edit can change (an adjacent transposition)
 START, END = "\x01", "\x02"  # around each word, so that its first and last letters make trigrams
 _GRAM_DTYPE = np.int32
@@ -72,12 +73,13 @@ class TermDictionary:
         allowed = allowed_typos(len(term))
         if not allowed:
             return []
-        candidates = self._sharing(START + term + END, allowed)
-        candidates = candidates[np.abs(self.lengths[candidates] - len(term)) <= allowed]
+        candidates, shared = self._sharing(START + term + END, allowed)
+        near = np.abs(self.lengths[candidates] - len(term)) <= allowed
+        candidates = _most_shared(candidates[near], shared[near])
         found = process.extract(
             term, self._words[candidates].tolist(), scorer=OSA.distance, score_cutoff=allowed, limit=None
         )
-        found.sort(key=lambda hit: (hit[1], hit[2]))
+        found.sort(key=lambda hit: (hit[1], candidates[hit[2]]))
         return [
             (int(candidates[index]), fuzz.ratio(term, word) / 100)
             for word, _, index in found[:TYPO_MAX_WORDS]
@@ -89,8 +91,10 @@ class TermDictionary:
         allowed = allowed_typos(len(term))
         if not allowed:
             return []
-        candidates = self._sharing(START + term, allowed)
-        candidates = candidates[self.lengths[candidates] >= len(term)]
+        candidates, shared = self._sharing(START + term, allowed)
+        first, last = self.prefix_range(term)
+        kept = (self.lengths[candidates] >= len(term)) & ((candidates < first) | (candidates >= last))
+        candidates = _most_shared(candidates[kept], shared[kept])
         beginnings = sorted({word[: len(term)] for word in self._words[candidates].tolist()})
         found = process.extract(term, beginnings, scorer=OSA.distance, score_cutoff=allowed, limit=None)
         return [
@@ -100,11 +104,16 @@ class TermDictionary:
         ]
 
     def infixes(self, term: str) -> list[int]:
-        """Words that hold the term somewhere after their first letter, in the vocabulary's order."""
+        """Words that hold the term somewhere after their first letter, in the vocabulary's order,
+        but for those beginning with it (a prefix match, which weighs more, finds them)."""
         if len(term) < INFIX_MIN_LENGTH or START in term or END in term:
             return []
         codes = _distinct(trigram_codes(term))
-        candidates = self._sharing_all(codes)
+        candidates, _ = self._sharing_all(codes)
+        first, last = self.prefix_range(term)
+        candidates = candidates[(candidates < first) | (candidates >= last)]
+        if len(codes) == 1 and len(term) == 3:
+            return candidates.tolist()  # holding the one trigram is holding the term
         words = self._words[candidates].tolist()
         held = zip(candidates.tolist(), words, strict=True)
         return [word_id for word_id, word in held if term in word[1:]]
@@ -116,34 +125,46 @@ class TermDictionary:
         places = places[known][self.codes[places[known]] == codes[known]]
         return [self.word_ids[self.offsets[p] : self.offsets[p + 1]] for p in places.tolist()]
 
-    def _sharing(self, padded: str, allowed: int) -> np.ndarray:
+    def _sharing(self, padded: str, allowed: int) -> tuple[np.ndarray, np.ndarray]:
         """The words (ascending) that share enough of the padded term's distinct trigrams to be
-        within `allowed` edits of it."""
+        within `allowed` edits of it, and how many each shares."""
         codes = _distinct(trigram_codes(padded))
         # Two edits far apart in a long word keep a third of its trigrams: asking for that much
         # keeps the candidates few where the bound alone would ask for one.
         needed = max(1, len(codes) - EDIT_TRIGRAMS * allowed, len(codes) // 3)
         return self._counted(self._postings(codes), needed)
 
-    def _sharing_all(self, codes: np.ndarray) -> np.ndarray:
+    def _sharing_all(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         postings = self._postings(codes)
         if len(postings) < len(codes):
-            return np.zeros(0, dtype=_GRAM_DTYPE)
+            return np.zeros(0, dtype=_GRAM_DTYPE), np.zeros(0, dtype=np.int64)
         return self._counted(postings, len(codes))
 
-    def _counted(self, postings: list[np.ndarray], needed: int) -> np.ndarray:
-        if not postings:
-            return np.zeros(0, dtype=_GRAM_DTYPE)
+    def _counted(self, postings: list[np.ndarray], needed: int) -> tuple[np.ndarray, np.ndarray]:
+        """The words in at least `needed` of the postings, and in how many each is."""
+        if not postings or (len(postings) == 1 and needed > 1):
+            return np.zeros(0, dtype=_GRAM_DTYPE), np.zeros(0, dtype=np.int64)
         if len(postings) == 1:
-            return postings[0] if needed <= 1 else postings[0][:0]
+            return postings[0], np.ones(len(postings[0]), dtype=np.int64)
         joined = np.concatenate(postings)
         if len(joined) * 8 > len(self.words):
             counts = np.bincount(joined, minlength=len(self.words))
-            return np.flatnonzero(counts >= needed).astype(_GRAM_DTYPE)
+            words = np.flatnonzero(counts >= needed).astype(_GRAM_DTYPE)
+            return words, counts[words]
         joined.sort()
         starts = np.flatnonzero(np.diff(joined, prepend=joined[0] - 1))
         counts = np.diff(np.append(starts, len(joined)))
-        return joined[starts[counts >= needed]]
+        kept = counts >= needed
+        return joined[starts[kept]], counts[kept]
+
+
+def _most_shared(candidates: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """The CHECKED_MAX candidates sharing the most trigrams with the term (all, if fewer), ascending:
+    a check costs a microsecond each, and a word a typo away shares more than nearly all others."""
+    if len(candidates) <= CHECKED_MAX:
+        return candidates
+    best = np.argpartition(-shared, CHECKED_MAX)[:CHECKED_MAX]
+    return np.sort(candidates[best])
 
 
 def trigram_codes(text: str) -> np.ndarray:
