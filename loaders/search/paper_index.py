@@ -32,9 +32,13 @@ CACHE_FORMAT = 3
 SPARSE_IDS = 8  # ids spread wider than this many times their count: no doc table
 REBUILD_SHARE, REBUILD_MINIMUM = 0.05, 20_000  # added papers past which a full build is done
 UNREADABLE = (OSError, EOFError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile)
+# One branch per way a paper can be due, so that each can use an index of its own.
 _CHANGED_SQL = """
-    SELECT id, title, abstract FROM papers
-    WHERE id > ? OR updated_at > ? OR id IN (SELECT value FROM json_each(?)) ORDER BY id
+    SELECT id, title, abstract FROM papers WHERE id IN (
+        SELECT id FROM papers WHERE id > ?1
+        UNION SELECT id FROM papers WHERE updated_at > ?2
+        UNION SELECT value FROM json_each(?3)
+    ) ORDER BY id
 """
 
 
