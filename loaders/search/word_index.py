@@ -71,6 +71,7 @@ class FieldIndex:
             tokenizer.add(chunk)
         field = cls(*tokenizer.finish(), reference=reference)
         field.letter_masks(tokenizer.doc_count)
+        field.norms(tokenizer.doc_count)
         return field
 
     def arrays(self, name: str) -> dict[str, np.ndarray]:
@@ -79,6 +80,8 @@ class FieldIndex:
         arrays = {f"{name}_words": words, f"{name}_offsets": self.offsets, f"{name}_docs": self.docs}
         if self._letter_masks is not None:
             arrays[f"{name}_initials"], arrays[f"{name}_singles"] = self._letter_masks
+        if self._norms is not None:
+            arrays[f"{name}_norms"] = self._norms  # else computed from every posting when read
         return {**arrays, **self.terms.arrays(name)}
 
     @classmethod
@@ -89,7 +92,10 @@ class FieldIndex:
             masks = (arrays[f"{name}_initials"], arrays[f"{name}_singles"])
         words = text.split("\n") if text else []
         grams = TermDictionary.grams_from_arrays(arrays, name)
-        return cls(words, arrays[f"{name}_offsets"], arrays[f"{name}_docs"], masks, grams, reference)
+        field = cls(words, arrays[f"{name}_offsets"], arrays[f"{name}_docs"], masks, grams, reference)
+        if f"{name}_norms" in arrays:
+            field._norms = arrays[f"{name}_norms"]
+        return field
 
     def postings(self, first: int, last: int) -> np.ndarray:
         """The documents of the words in [first, last), a document once per word holding it."""
