@@ -36,7 +36,8 @@ from papershelf.tui.state.store_thread import StoreThread
 if TYPE_CHECKING:
     from papershelf.loaders.search.paper_index import PaperIndex
 
-ROW_WINDOW = 120  # rows read at once around the one asked for: three screens
+ROW_BLOCK = 64  # rows read at once: more than a screen
+ROW_AHEAD = 24  # rows from a block's end at which the next block is read
 MAX_CACHED_ROWS = 4000
 MAX_CACHED_PAPERS = 64
 UNDO_DEPTH = 50
@@ -91,7 +92,7 @@ class ReaderState:
         self.undo_stack: list[tuple[str, Callable[[Store], None]]] = []
         self._rows: dict[int, ListRow] = {}
         self._papers: dict[int, Paper] = {}
-        self._asked_rows: set[int] = set()  # window starts being read
+        self._asked_rows: set[tuple[int, int]] = set()  # blocks being read, of which ids
         self._asked_papers: set[int] = set()
         self._pending_stars: dict[int, bool] = {}
         self._stars_in_flight: dict[int, int] = {}
@@ -111,13 +112,26 @@ class ReaderState:
         return len(self.shelf)
 
     def row(self, position: int) -> ListRow | None:
-        if not 0 <= position < len(self.shelf.ids):
+        """The list row at `position`; None while it is read. Rows are read in blocks, the block
+        next to the one shown read before the cursor or the scroll gets to it."""
+        ids = self.shelf.ids
+        if not 0 <= position < len(ids):
             return None
-        paper_id = int(self.shelf.ids[position])
-        row = self._rows.get(paper_id)
+        row = self._rows.get(int(ids[position]))
+        block, offset = divmod(position, ROW_BLOCK)
         if row is None:
-            self._ask_rows(max(0, position - ROW_WINDOW // 2))
+            self._ask_rows(block)
+        if offset >= ROW_BLOCK - ROW_AHEAD:
+            self._ask_rows_unless_read(block + 1)
+        elif offset < ROW_AHEAD:
+            self._ask_rows_unless_read(block - 1)
         return row
+
+    def _ask_rows_unless_read(self, block: int) -> None:
+        ids = self.shelf.ids
+        first = block * ROW_BLOCK
+        if 0 <= first < len(ids) and int(ids[first]) not in self._rows:
+            self._ask_rows(block)
 
     def paper_at(self, position: int) -> Paper | None:
         """The paper at a position with its note, lists and read state; None while it is read."""
@@ -156,20 +170,20 @@ class ReaderState:
     def _ids_at(self, *positions: int) -> list[int]:
         return [i for p in positions if (i := self.id_at(p)) is not None]
 
-    def _ask_rows(self, start: int) -> None:
-        if start in self._asked_rows:
-            return
-        self._asked_rows.add(start)
-        ids = [int(i) for i in self.shelf.ids[start : start + ROW_WINDOW]]
+    def _ask_rows(self, block: int) -> None:
         shown = self.shelf.ids
+        asked = (id(shown), block)  # a block of these ids: a filter or a view read makes others
+        if asked in self._asked_rows:
+            return
+        self._asked_rows.add(asked)
+        ids = [int(i) for i in shown[block * ROW_BLOCK : (block + 1) * ROW_BLOCK]]
 
         def read(rows: dict[int, ListRow]) -> None:
-            self._asked_rows.discard(start)
+            self._asked_rows.discard(asked)
             if len(self._rows) > MAX_CACHED_ROWS:
                 self._rows.clear()
             self._rows.update({i: self._overlaid_row(row) for i, row in rows.items()})
-            if shown is self.shelf.ids:
-                self.changed(Change(rows=frozenset(rows)))
+            self.changed(Change(rows=frozenset(rows)))  # lines of these papers, wherever shown
 
         self.thread.read(lambda store: reads.read_rows(store, ids), read, self._read_failed)
 
@@ -366,28 +380,20 @@ class ReaderState:
             self._place(keep_paper, otherwise)
 
     def load_index(self) -> None:
-        """Read the search index from its cache, or build it, on a thread of its own."""
+        """Read the search index from its cache (caught up with the store), or build it, on a
+        thread of its own."""
         if self._indexing:
             return
         self._indexing = True
 
         def build() -> None:
-            from papershelf.loaders.search.paper_index import (
-                PaperIndex,
-                cache_path,
-                load_cached,
-                save_cached,
-            )
+            from papershelf.loaders.search.paper_index import cache_path, open_index
             from papershelf.loaders.store.browse import Browser
 
             try:
                 with Store(self.store_path) as store:
-                    browser = Browser(store)
-                    path = cache_path(self.store_path)
-                    index = load_cached(path, browser.signature())
-                    if index is None:
-                        index = PaperIndex.build(browser)
-                        save_cached(path, index)
+                    # The cache caught up with the store's changes, or built when there is none.
+                    index = open_index(Browser(store), cache_path(self.store_path))
             except Exception as error:  # any: the reader works on without a filter
                 reason = str(error) or type(error).__name__
                 self.deliver(lambda: self._index_failed(reason))
