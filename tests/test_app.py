@@ -799,3 +799,25 @@ async def test_renaming_the_list_shown_keeps_it_shown(app, sample_store):
         await settle(pilot)
         assert (app.state.shelf.view, app.state.shelf.list_name) == ("list", "beta")
         assert app.state.settings.list_name == "beta"
+
+
+async def test_papers_shown_while_typing_a_filter_are_not_marked_read(app, sample_store, monkeypatch):
+    monkeypatch.setattr("papershelf.tui.screens.keeping.READ_AFTER", 0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        before = userdata.read_ids(sample_store)  # the first paper, shown with the list focused
+        await pilot.press(*"diffusion")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        assert userdata.read_ids(sample_store) == before
+        first_found = paper_at(app, 0).id
+        assert first_found not in before
+        await pilot.press("tab")  # to the list: reading again, the moment counts afresh
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert userdata.read_ids(sample_store) == before | {first_found}
+        await pilot.press("j", "slash")  # left for the filter within the moment: not read
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert userdata.read_ids(sample_store) == before | {first_found}

@@ -14,6 +14,8 @@ from textual.timer import Timer
 
 from papershelf.loaders.models import Paper
 from papershelf.tui.state.owner import ReaderState
+from papershelf.tui.widgets.paper_detail import PaperDetail
+from papershelf.tui.widgets.paper_list import PaperList
 
 READ_AFTER = 2.0  # seconds a paper stays in the detail pane before it counts as read
 
@@ -38,6 +40,7 @@ class KeepingScreen(Screen):
         super().__init__()
         self._read_timer: Timer | None = None
         self._shown_paper: int | None = None
+        self._unread_shown: Paper | None = None  # shown and not yet counted as read
 
     # What the reader provides -------------------------------------------------------------------
 
@@ -102,19 +105,50 @@ class KeepingScreen(Screen):
     # Read state -----------------------------------------------------------------------------------
 
     def paper_shown(self, paper: Paper | None) -> None:
-        """The detail pane shows `paper`: it counts as read when it stays there for a moment."""
+        """The detail pane shows `paper`: it counts as read when it stays there for a moment
+        while the user is reading."""
         paper_id = paper.id if paper else None
         if paper_id == self._shown_paper:
             return  # redrawn, not newly shown: `m` may just have marked it unread
         self._shown_paper = paper_id
+        self._stop_read_timer()
+        self._unread_shown = paper if paper is not None and not paper.read else None
+        self._time_reading()
+
+    @property
+    def reading(self) -> bool:
+        """Whether the user reads the paper shown: the list or the detail has the focus, not the
+        filter, where the papers shown change under the user's typing."""
+        return isinstance(self.focused, PaperList | PaperDetail)
+
+    def on_descendant_focus(self) -> None:
+        self._time_reading()
+
+    def on_descendant_blur(self) -> None:
+        self._time_reading()
+
+    def _time_reading(self) -> None:
+        """Count the moment on the unread paper shown while the user reads; stop counting when
+        the focus leaves for the filter, and count afresh when it comes back."""
+        if self._unread_shown is None or not self.reading:
+            self._stop_read_timer()
+        elif self._read_timer is None:
+            self._read_timer = self.set_timer(READ_AFTER, self._read_for_a_moment)
+
+    def _read_for_a_moment(self) -> None:
+        self._read_timer = None
+        if (paper := self._unread_shown) is not None:
+            self._unread_shown = None
+            self.state.set_read(paper.stored_id, True)
+
+    def _stop_read_timer(self) -> None:
         if self._read_timer is not None:
             self._read_timer.stop()
-        if paper is not None and not paper.read:
-            self._read_timer = self.set_timer(READ_AFTER, lambda: self.state.set_read(paper.stored_id, True))
+            self._read_timer = None
 
     def action_toggle_read(self) -> None:
-        if self._read_timer is not None:
-            self._read_timer.stop()
+        self._unread_shown = None  # the user said: no timer overrules them
+        self._stop_read_timer()
         self.with_paper(lambda paper: self.state.set_read(paper.stored_id, not paper.read))
 
     def action_toggle_unread_only(self) -> None:
