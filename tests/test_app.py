@@ -445,18 +445,70 @@ async def test_pyperclip_is_used_on_a_desktop_and_its_failure_is_harmless(app, c
         assert notifications(app)[-1].startswith("Copied: ")
 
 
-async def test_open_uses_the_browser_locally_and_copies_over_ssh(app, copied, monkeypatch):
+@pytest.fixture
+def browser(app: PapershelfApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The links the app opened, on a desktop where `webbrowser` finds a browser."""
+    import webbrowser
+
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **kwargs: opened.append(url))
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: object())
+    return opened
+
+
+async def test_open_uses_the_browser_locally_and_copies_over_ssh(app, copied, browser, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         link = paper_at(app, 0).link
         await pilot.press("o")
-        assert opened == [link] and copied == []
+        assert browser == [link] and copied == []
         monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
         await pilot.press("o")
-        assert opened == [link] and copied == [link]
+        assert browser == [link] and copied == [link]
         assert "Over SSH" in notifications(app)[-1]
+
+
+async def test_without_a_browser_open_copies_and_says_so_in_one_line(app, copied, monkeypatch):
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kwargs: opened.append(url))
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        link = paper_at(app, 0).link
+        await pilot.press("o")
+        assert opened == [] and copied == [link]
+        assert notifications(app)[-1] == f"No browser found (no DISPLAY or BROWSER); copied instead: {link}"
+
+        def none_found(using=None):
+            raise webbrowser.Error("could not locate runnable browser")
+
+        monkeypatch.setenv("DISPLAY", ":0")  # a desktop, but no browser installed
+        monkeypatch.setattr(webbrowser, "get", none_found)
+        await pilot.press("o")
+        assert opened == [] and copied == [link, link]
+
+
+async def test_O_then_a_number_opens_that_link_and_another_key_cancels(app, copied, browser):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.jump_to(81)
+        await settle(pilot)
+        paper = paper_at(app, reader(app).paper_list.cursor)
+        await pilot.press("O")
+        await pilot.pause()
+        shown = " ".join(label.render().plain for label in app.screen.query(".link"))
+        assert all(f"{n}  {url}" in shown for n, url in enumerate(paper.links(), 1))
+        await pilot.press("2")
+        await pilot.pause()
+        assert browser == [paper.links()[1]] and isinstance(app.screen, ReaderScreen)
+        await pilot.press("O", "x", "9")  # cancelled by x; 9 is then the copy key: no link 9
+        await pilot.pause()
+        assert browser == [paper.links()[1]] and copied == []
+        assert isinstance(app.screen, ReaderScreen)
 
 
 async def test_help_lists_the_keys(app):
@@ -821,3 +873,49 @@ async def test_papers_shown_while_typing_a_filter_are_not_marked_read(app, sampl
         await pilot.pause(0.5)
         await settle(pilot)
         assert userdata.read_ids(sample_store) == before | {first_found}
+
+
+async def test_space_pages_the_detail_from_the_list_then_moves_to_the_next_paper(app, copied):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = reader(app)
+        detail = screen.query_one(PaperDetail)
+        assert app.focused is screen.paper_list and detail.max_scroll_y > 0
+        await pilot.press("1")  # link 1 is below the abstract, out of sight: named
+        assert notifications(app)[-1] == f"Copied link 1 of 2: {paper_at(app, 0).link}"
+        await pilot.press("space")
+        assert detail.scroll_y == detail.size.height - 2  # two lines kept to read on from
+        await pilot.press("b")
+        assert detail.scroll_y == 0
+        for _ in range(10):
+            if detail.at_end:
+                break
+            await pilot.press("space")
+        assert detail.at_end and screen.paper_list.cursor == 0
+        await pilot.press("1")  # the links are on screen now
+        assert notifications(app)[-1] == f"Copied: {paper_at(app, 0).link}"
+        await pilot.press("space")  # past the end: the next paper, from its top
+        await settle(pilot)
+        assert screen.paper_list.cursor == 1 and detail.scroll_y == 0
+        assert app.focused is screen.paper_list
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_the_remembered_paper_is_in_view_after_a_restart(sample_store, settings_file, size):
+    app = PapershelfApp(sample_store, settings_file)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("G", *["k"] * 30)
+        await settle(pilot)
+        selected = current_title(app)
+        await pilot.press("q")
+
+    again = PapershelfApp(sample_store, settings_file)
+    async with again.run_test(size=size) as pilot:
+        await settle(pilot)
+        papers = reader(again).paper_list
+        top, height = round(papers.scroll_offset.y), papers.scrollable_content_region.height
+        assert current_title(again) == selected
+        assert top <= papers.cursor < top + height
+        await pilot.press("j")
+        assert papers.cursor == len(again.state) - 30

@@ -80,6 +80,9 @@ async def test_no_sql_statement_runs_on_the_main_thread(sample_store, tmp_path, 
         await pilot.press(*"check this", "ctrl+s")
         await pilot.press("m", "u", "r", "a")  # read mark, undo, views
         await settle(pilot)
+        await pilot.press(*["space"] * 6, "b")  # paging the detail, on to the next papers
+        await pilot.press("O", "escape")  # the link chooser
+        await settle(pilot)
         elsewhere = threading.Thread(target=star_elsewhere, args=(sample_store.path, 5), name="elsewhere")
         elsewhere.start()  # an outside change (not on the main thread: the trace would see it)
         elsewhere.join()

@@ -33,3 +33,22 @@ def copy_text(app: App, text: str) -> None:
 
         with contextlib.suppress(pyperclip.PyperclipException):
             pyperclip.copy(text)
+
+
+def browser_available() -> bool:
+    """Whether opening a link shows it in a browser: Python's `webbrowser` finds one, and outside
+    macOS and Windows there is a desktop session or a `$BROWSER` (else `webbrowser` falls back on a
+    text browser, which would take over the reader's terminal, or on none)."""
+    if over_ssh():
+        return False
+    if sys.platform not in ("darwin", "win32") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("BROWSER")
+    ):
+        return False
+    import webbrowser
+
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True

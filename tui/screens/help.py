@@ -26,6 +26,7 @@ KEY_NAMES = {
     "down": "↓",
     "up": "↑",
     "tab": "Tab",
+    "space": "Space",
 }
 
 

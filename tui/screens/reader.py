@@ -11,7 +11,7 @@ from textual.timer import Timer
 from papershelf.loaders.models import Paper
 from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.store.browse import SORT_LABELS
-from papershelf.tui.clipboard import copy_text, over_ssh
+from papershelf.tui.clipboard import browser_available, copy_text, over_ssh
 from papershelf.tui.messages import StateChanged
 from papershelf.tui.screens.keeping import KeepingScreen
 from papershelf.tui.state.owner import ReaderState
@@ -36,6 +36,9 @@ class ReaderScreen(KeepingScreen):
         Binding("Y", "copy_markdown", "Copy as Markdown", show=False),
         Binding("c", "copy_citekey", "Copy citation key", show=False),
         Binding("o", "open_link", "Open"),
+        Binding("O", "open_numbered", "Open link 1–9…", show=False),
+        Binding("space", "page_detail(1)", "Page the detail, then the next paper", show=False),
+        Binding("b", "page_detail(-1)", "Page the detail back", show=False),
         Binding("a", "show_view('all')", "All", show=False),
         Binding("r", "show_view('starred')", "Starred", show=False),
         *(
@@ -80,6 +83,10 @@ class ReaderScreen(KeepingScreen):
     @property
     def top_bar(self) -> TopBar:
         return self.query_one(TopBar)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < STACKED_BELOW_COLUMNS, "-stacked")
@@ -197,24 +204,54 @@ class ReaderScreen(KeepingScreen):
             links = paper.links()
             if number > len(links):
                 self.notify(f"This paper has no link {number}.", severity="warning", markup=False)
-            else:
+            elif self.detail.link_on_screen(number):
                 self.copy(links[number - 1])
+            else:  # the user cannot see which link has this number: say it
+                self.copy(links[number - 1], f"Copied link {number} of {len(links)}")
 
         self.with_paper(copy_link)
 
     def action_open_link(self) -> None:
-        def open_link(paper: Paper) -> None:
-            if over_ssh():
-                copy_text(self.app, paper.link)
-                self.notify(
-                    terminal(f"Over SSH no browser is opened; copied instead: {paper.link}"), markup=False
-                )
-            else:
-                self.app.open_url(paper.link)
-                self.notify(terminal(f"Opening {paper.link}"), markup=False)
+        self.with_paper(lambda paper: self.open(paper.link))
 
-        self.with_paper(open_link)
+    def action_open_numbered(self) -> None:
+        """Ask which numbered link to open: `O`, then `1`–`9`."""
+        from papershelf.tui.screens.link_chooser import LinkChooser
 
-    def copy(self, text: str) -> None:
+        def choose(paper: Paper) -> None:
+            links = paper.links()
+
+            def chosen(number: int | None) -> None:
+                if number:
+                    self.open(links[number - 1])
+
+            self.app.push_screen(LinkChooser(paper.title, links), chosen)
+
+        self.with_paper(choose)
+
+    def open(self, link: str) -> None:
+        """Open `link` in a browser; where none can be opened, copy it and say why."""
+        if over_ssh():
+            self.copy(link, "Over SSH no browser is opened; copied instead")
+        elif not browser_available():
+            self.copy(link, "No browser found (no DISPLAY or BROWSER); copied instead")
+        else:
+            self.app.open_url(link)
+            self.notify(terminal(f"Opening {link}"), markup=False)
+
+    def copy(self, text: str, saying: str = "Copied") -> None:
         copy_text(self.app, text)
-        self.notify(terminal(f"Copied: {text}"), markup=False)
+        self.notify(terminal(f"{saying}: {text}"), markup=False)
+
+    # Reading from the list ------------------------------------------------------------------------
+
+    def action_page_detail(self, pages: int) -> None:
+        """Page the detail (`Space` on, `b` back) wherever the focus is; paging on past the end of
+        the paper moves to the next paper, as newsboat does."""
+        detail = self.detail
+        if pages < 0 or not detail.at_end:
+            detail.page(pages)
+        elif self.paper_list.cursor + 1 < len(self.state):
+            self.paper_list.action_cursor_down()
+        else:
+            self.notify("This is the last paper.", markup=False)

@@ -22,6 +22,7 @@ from papershelf.tui.widgets.paper_text import SUMMARY_KEY, Links, paper_blocks
 WRAPPED_KEPT = 32  # blocks: a paper has three or four
 MARGIN = 1  # cells left blank each side of the text
 LINK_INDENT = 4  # "1   " before a link
+PAGE_OVERLAP = 2  # lines of a page kept at the top of the next, to read on from
 BOLD, UNDERLINE = Style(bold=True), Style(underline=True)
 
 
@@ -55,6 +56,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         self.summary = False
         """Whether Hugging Face's summary is shown in place of the abstract (where there is one)."""
         self.lines: list[Strip] = []
+        self._link_rows: list[int] = []  # the line each numbered link starts on
         self._wrapped_width = 0
         self._lines_shown = 0  # counts the papers and widths wrapped: a key of the lines drawn
         self._wrapped: OrderedDict[tuple, list[Strip]] = OrderedDict()
@@ -102,6 +104,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         if not width or width == self._wrapped_width:
             return
         self.lines = self._paper_lines(self.shown, width)
+        self._link_rows = _link_rows(self.shown, width, len(self.lines))
         self._wrapped_width = width
         self._lines_shown += 1
         widest = max((line.cell_length for line in self.lines), default=0)
@@ -167,6 +170,26 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         margin = Segment(" " * MARGIN, Style(bgcolor=style.bgcolor))
         return [margin, *Segment.apply_style([s for s in text if s.text], style), margin]
 
+    # Paging, from this pane or from the list ----------------------------------------------------
+
+    @property
+    def at_end(self) -> bool:
+        """Whether the paper's last line is on screen: paging on moves to the next paper."""
+        return self.scroll_y >= self.max_scroll_y
+
+    def page(self, pages: int) -> None:
+        """Scroll `pages` screens down (up when negative), keeping a line or two of the last one."""
+        step = max(1, self.size.height - PAGE_OVERLAP)
+        self.scroll_to(y=self.scroll_y + pages * step, animate=False, immediate=True)
+
+    def link_on_screen(self, number: int) -> bool:
+        """Whether link `number` (from 1) has its numbered line on screen."""
+        self._wrap()
+        if not 1 <= number <= len(self._link_rows):
+            return False
+        top = round(self.scroll_offset.y)
+        return top <= self._link_rows[number - 1] < top + self.size.height
+
     def render_paper(self, paper: Paper | None) -> tuple[Text | Links, ...]:
         """The paper as blocks: header, note, abstract (or summary), links."""
         return paper_blocks(paper, summary=self.summary)
@@ -204,10 +227,26 @@ def _wrapped_plain(text: str, width: int) -> list[str]:
 def _link_lines(links: tuple[str, ...], width: int) -> list[Strip]:
     """ "Links", then each link numbered (1–9: the keys that copy it), folded under itself."""
     lines = [Strip([Segment("Links", BOLD)])]
-    fold_width = max(1, width - LINK_INDENT)
     for number, link in enumerate(links, start=1):
         label = f"{number if number <= 9 else '':<{LINK_INDENT}}"
-        for part, piece in enumerate(chop_cells(link, fold_width) if link else [""]):
+        for part, piece in enumerate(_folded_link(link, width)):
             lead = Segment(label, BOLD) if part == 0 else Segment(" " * LINK_INDENT)
             lines.append(Strip([lead, Segment(piece, UNDERLINE)]))
     return lines
+
+
+def _folded_link(link: str, width: int) -> list[str]:
+    return chop_cells(link, max(1, width - LINK_INDENT)) if link else [""]
+
+
+def _link_rows(blocks: tuple[Text | Links, ...], width: int, line_count: int) -> list[int]:
+    """The line each link starts on, in a paper of `line_count` lines whose last block is the
+    links (a heading line, then each link's folded lines)."""
+    if not blocks or not isinstance(links := blocks[-1], Links):
+        return []
+    row = line_count - sum(len(_folded_link(link, width)) for link in links.links)
+    rows = []
+    for link in links.links:
+        rows.append(row)
+        row += len(_folded_link(link, width))
+    return rows

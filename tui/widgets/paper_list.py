@@ -134,6 +134,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
 
     def on_resize(self) -> None:
         self._size_to_shelf()
+        self.move_to(self.cursor)  # the cursor in view at the new height (stacked at the start)
 
     def _size_to_shelf(self) -> None:
         """A line per paper shown, as wide as the view."""
