@@ -783,6 +783,7 @@ async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(ap
         await pilot.pause(0.5)
         assert first.id not in userdata.read_ids(sample_store)
         await pilot.press("j", "m")
+        await settle(pilot)  # the write is on the store's thread
         second = paper_at(app, 1)
         assert userdata.read_ids(sample_store) == {second.id}
         await pilot.press("U")

@@ -122,3 +122,29 @@ def test_list_picker(snap_compare, kept_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_note_editor(snap_compare, kept_app, size):
     assert snap_compare(kept_app, press=["n"], terminal_size=size, run_before=in_the_survey_list)
+
+
+READING_SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((120, 40), id="120x40"),
+    pytest.param((200, 50), id="200x50"),
+]
+
+
+@pytest.mark.parametrize("size", READING_SIZES)
+def test_first_run_notice(snap_compare, app, size):
+    assert snap_compare(app, terminal_size=size, run_before=settled)
+
+
+@pytest.mark.parametrize("size", READING_SIZES)
+def test_detail_at_the_end_of_an_abstract(snap_compare, app, size):
+    async def space_to_the_end(pilot) -> None:
+        await settled(pilot)
+        pilot.app.jump_to(PAPER_WITH_LINKS)
+        await settled(pilot)
+        detail = pilot.app.reader.detail
+        while not detail.at_end:  # Space from the list, as a reader pages
+            await pilot.press("space")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=space_to_the_end)

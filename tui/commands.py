@@ -53,6 +53,10 @@ class PapershelfCommands(Provider):
             ),
             ("Keys", app.action_help, "every key of the reader"),
         ]
+        if app.state.sample.present:
+            commands.append(
+                ("Remove the sample", reader.ask_remove_sample, "the built-in papers (asks first)")
+            )
         if app.fetching is not None:
             commands.append(("Stop fetching", app.stop_fetch, "keep the days fetched so far"))
         return commands

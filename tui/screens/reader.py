@@ -112,7 +112,8 @@ class ReaderScreen(KeepingScreen):
         cursor = self.paper_list.cursor
         self.state.cursor_moved(self.paper_list.highlighted)
         paper = self.state.paper_at(cursor)
-        self.query_one(PaperDetail).show(paper)
+        self.detail.sample = self.state.sample.alone
+        self.detail.show(paper)
         self.paper_shown(paper)
         # A timer rather than `call_after_refresh`, which would let the screen update before the
         # other widgets this move changed; and none while the cursor keeps moving.
@@ -242,6 +243,30 @@ class ReaderScreen(KeepingScreen):
     def copy(self, text: str, saying: str = "Copied") -> None:
         copy_text(self.app, text)
         self.notify(terminal(f"{saying}: {text}"), markup=False)
+
+    def ask_remove_sample(self) -> None:
+        """Say what removing the built-in sample does, and remove it if the user says yes."""
+        from papershelf.loaders.store.removal import Removal
+        from papershelf.loaders.text import plural
+        from papershelf.tui.screens.prompt import Confirm
+
+        def ask(removal: Removal) -> None:
+            if not removal.source_ids:
+                self.notify("The built-in sample is not in the store.", markup=False)
+                return
+            question = f"Remove the built-in sample: {plural(len(removal.paper_ids), 'paper')}?"
+            if owned := len(removal.kept_owned):
+                question += f" {plural(owned, 'paper')} you starred, listed or noted stay."
+            if elsewhere := len(removal.kept_elsewhere):
+                question += f" {plural(elsewhere, 'paper')} also loaded from elsewhere stay."
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.state.remove_sample()
+
+            self.app.push_screen(Confirm(question), answered)
+
+        self.state.plan_sample_removal(ask)
 
     # Reading from the list ------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from papershelf.tui.state.store_thread import StoreThread
 
 if TYPE_CHECKING:
     from papershelf.loaders.search.paper_index import PaperIndex
+    from papershelf.loaders.store.removal import Removal
 
 ROW_BLOCK = 64  # rows read at once: more than a screen
 ROW_AHEAD = 24  # rows from a block's end at which the next block is read
@@ -85,6 +86,7 @@ class ReaderState:
         self.shelf = Shelf(settings.view, settings.sort, settings.list_name, settings.unread_only)
         self.paper_id: int | None = settings.paper_id  # the paper under the cursor
         self.list_counts: list[tuple[str, int]] = []
+        self.sample = reads.Sample()  # whether the built-in sample is in the store, alone
         self.started = False
         self.view_pending = False  # a view the user asked for is being read: keys wait for it
         self.read_only = False
@@ -272,6 +274,7 @@ class ReaderState:
             self.remember(view=shelf.view, list_name=shelf.list_name)
         shelf.show(view.base, view.notes, view.paper_count, view.starred_count, view.list_count)
         self.list_counts = view.list_counts
+        self.sample = view.sample
         self._rows.clear()
         self._papers.clear()
         self._asked_rows.clear()
@@ -756,6 +759,28 @@ class ReaderState:
 
         self.thread.read(lambda store: export_view_to(store, view, format, target), written, failed)
 
+    # The built-in sample ------------------------------------------------------------------------
+
+    def plan_sample_removal(self, then: Callable[[Removal], None]) -> None:
+        """What removing the built-in sample would do, for the question asked first."""
+        self.thread.read(_sample_removal, then, self._read_failed)
+
+    def remove_sample(self) -> None:
+        """Take the built-in sample out; the papers the user starred, listed or noted stay."""
+
+        def write(store: Store) -> int:
+            from papershelf.loaders.store.removal import remove
+
+            removal = _sample_removal(store)
+            remove(store, removal)
+            return len(removal.paper_ids)
+
+        def done(count: int) -> None:
+            self.say(f"Removed the built-in sample: {plural(count, 'paper')}.", "information")
+            self.reread(keep_paper=self.paper_id, otherwise=0)
+
+        self._write(write, done, None, "removing the sample")
+
     def _start_thread(self, run: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=run, name=name, daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
@@ -779,6 +804,12 @@ class ReaderState:
         self.remember(paper_id=self.paper_id)
         self.thread.stop()
         return self.thread.unsaved_writes
+
+
+def _sample_removal(store: Store) -> Removal:
+    from papershelf.loaders.store.removal import plan_sources, sample_sources
+
+    return plan_sources(store, [source_id for source_id, _ in sample_sources(store)])
 
 
 def _writable(store: Store) -> bool:

@@ -25,6 +25,14 @@ class ViewAsked:
 
 
 @dataclass(frozen=True, slots=True)
+class Sample:
+    """Whether the store holds the built-in sample, and nothing else."""
+
+    present: bool = False
+    alone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ViewRead:
     """A view as read from the store in one snapshot, with the counts the top bar shows."""
 
@@ -38,6 +46,17 @@ class ViewRead:
     notes: dict[int, str]
     list_counts: list[tuple[str, int]]
     signature: tuple[int, int, str]
+    sample: Sample
+
+
+def read_sample(store: Store) -> Sample:
+    from papershelf.loaders.store.removal import sample_sources
+
+    sample = sample_sources(store)
+    if not sample:
+        return Sample()
+    (sources,) = store.conn.execute("SELECT count(*) FROM sources").fetchone()
+    return Sample(present=True, alone=sources == len(sample))
 
 
 def read_view(store: Store, asked: ViewAsked) -> ViewRead:
@@ -74,6 +93,7 @@ def read_view(store: Store, asked: ViewAsked) -> ViewRead:
         userdata.notes_by_paper(store),
         lists.list_names_with_counts(store),
         browser.signature(),
+        read_sample(store),
     )
 
 

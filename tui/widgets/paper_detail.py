@@ -55,6 +55,8 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         self._paper: Paper | None = None
         self.summary = False
         """Whether Hugging Face's summary is shown in place of the abstract (where there is one)."""
+        self.sample = False
+        """Whether the papers are the built-in sample alone: the detail says so first."""
         self.lines: list[Strip] = []
         self._link_rows: list[int] = []  # the line each numbered link starts on
         self._wrapped_width = 0
@@ -192,7 +194,7 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
 
     def render_paper(self, paper: Paper | None) -> tuple[Text | Links, ...]:
         """The paper as blocks: header, note, abstract (or summary), links."""
-        return paper_blocks(paper, summary=self.summary)
+        return paper_blocks(paper, summary=self.summary, sample=self.sample)
 
     def action_toggle_summary(self) -> None:
         """Show Hugging Face's summary instead of the abstract, or the abstract again."""

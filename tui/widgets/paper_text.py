@@ -94,9 +94,26 @@ def status_line(paper: Paper) -> Text:
     return line
 
 
-def paper_blocks(paper: Paper | None, summary: bool = False) -> tuple[Block, ...]:
+def sample_notice() -> Text:
+    """What the first run's papers are, and how to have one's own instead."""
+    notice = Text()
+    notice.append("These are papershelf's built-in sample papers.", style="bold")
+    notice.append(
+        " Yours: Ctrl+P “Load a file” (or papershelf load FILE); today's: Ctrl+P “Fetch today's"
+        " papers”; then Ctrl+P “Remove the sample”.",
+        style="italic",
+    )
+    return notice
+
+
+def paper_blocks(paper: Paper | None, summary: bool = False, sample: bool = False) -> tuple[Block, ...]:
     """The paper as blocks: header, note, the abstract (or Hugging Face's summary when `summary`
-    and the paper has one), links."""
+    and the paper has one), links; first, when `sample`, what the sample is."""
+    blocks = paper_text_blocks(paper, summary)
+    return (sample_notice(), *blocks) if sample else blocks
+
+
+def paper_text_blocks(paper: Paper | None, summary: bool) -> tuple[Block, ...]:
     if paper is None:
         return (Text("No paper to show.", style="italic"),)
     header = Text(overflow="fold")
