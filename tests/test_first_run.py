@@ -15,7 +15,7 @@ from papershelf.tui.screens.reader import ReaderScreen
 from papershelf.tui.widgets.paper_detail import PaperDetail
 
 SIZE = (100, 30)
-NOTICE = "These are papershelf's built-in sample papers."
+NOTICE = "These are built-in sample papers."
 
 
 @pytest.fixture(autouse=True)

@@ -97,10 +97,10 @@ def status_line(paper: Paper) -> Text:
 def sample_notice() -> Text:
     """What the first run's papers are, and how to have one's own instead."""
     notice = Text()
-    notice.append("These are papershelf's built-in sample papers.", style="bold")
+    notice.append("These are built-in sample papers.", style="bold")
     notice.append(
-        " Yours: Ctrl+P “Load a file” (or papershelf load FILE); today's: Ctrl+P “Fetch today's"
-        " papers”; then Ctrl+P “Remove the sample”.",
+        " Load your own: Ctrl+P “Load a file” (or papershelf load FILE); fetch today's: Ctrl+P"
+        " “Fetch today's papers”.",
         style="italic",
     )
     return notice
