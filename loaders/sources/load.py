@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
@@ -25,9 +26,13 @@ _TITLE = ROW_FIELDS.index("title")
 SAMPLE_PREFIX = "sample/"
 # A file without the page header whose "abstracts" are mostly this short is some other text file.
 PLAUSIBLE_ABSTRACT = 100
-# A snapshot is saved in steps of this many papers, each one transaction: a reader on the same store
-# can write (a star, a note) between two steps, and an interrupted load keeps the steps before.
-STEP_PAPERS = 50_000
+# A snapshot is saved in steps, each one transaction committed once it has lasted this long: a
+# reader on the same store waits for the write lock (a star, a note) no longer than a step, and an
+# interrupted load keeps the steps before.
+STEP_SECONDS = 0.5
+# The lock is left free this long after each step: SQLite's busy handler, which a waiting writer
+# sleeps in, tries again every 100 ms at most, and would miss a shorter gap.
+PAUSE_SECONDS = 0.11
 BAD_LINES_KEPT = 5
 
 
@@ -86,7 +91,7 @@ def load_file(
 
     `source` names the file in the store (default: its absolute path); `on_position` is told how
     many bytes have been read, now and then, and `on_papers` how many papers have been merged. An
-    arXiv metadata snapshot, filtered by `wanted`, is saved in steps (`STEP_PAPERS`) instead.
+    arXiv metadata snapshot, filtered by `wanted`, is saved in steps (`STEP_SECONDS`) instead.
     """
     parsed = parse_file(path, on_position, wanted)
     report = LoadReport(str(path), parsed.shape, MergeCounts())
@@ -123,23 +128,27 @@ def load_file(
 def _save_in_steps(
     store: Store, source: str, parsed: ParsedFile, report: LoadReport, on_papers: Callable[[int], None] | None
 ) -> LoadReport:
-    """Merge the batches in steps of STEP_PAPERS papers, each one transaction indexed at its end."""
+    """Merge the batches in steps of about STEP_SECONDS, each one transaction, each batch indexed
+    as it is merged (a step's length is then known when its last batch is)."""
     step: ExitStack | None = None
     committed = 0  # papers of the steps already committed
+    started = 0.0
     try:
         for batch in parsed.batches:
             report.add(batch)
             if not batch.rows:
                 continue
             if step is None:
-                step = ExitStack()
+                step, started = ExitStack(), time.monotonic()
                 step.enter_context(store.write())
                 step.enter_context(store.indexing_at_end())
                 source_id = store.source_id(source, parsed.shape, None)
             report.counts += store.merge_rows(source_id, batch.rows)
-            if report.counts.found - committed >= STEP_PAPERS:
+            store.index_now()
+            if time.monotonic() - started >= STEP_SECONDS:
                 step.close()
                 step, committed = None, report.counts.found
+                time.sleep(PAUSE_SECONDS)
             if on_papers:
                 on_papers(report.counts.found)
         if step is not None:
