@@ -18,6 +18,7 @@ from papershelf.loaders.sources.load import load_file
 from papershelf.loaders.sources.reading import InputError
 from papershelf.loaders.sources.snapshot import Wanted, paper_from_record, read_snapshot
 from papershelf.loaders.store.database import Store
+from papershelf.loaders.store.digests import KnownLines
 
 SNAPSHOT = DATA / "arxiv_snapshot.jsonl"
 GOOD_LINES = [
@@ -282,3 +283,46 @@ def test_a_paper_indexed_earlier_in_a_step_is_indexed_again_when_a_later_batch_c
         [],
         [(1,)],
     ]
+
+
+def test_loading_again_skips_the_lines_it_holds_unchanged_and_reads_a_changed_one(
+    tmp_path, store, monkeypatch
+):
+    from papershelf.loaders.sources import snapshot
+
+    path = write(tmp_path / "snapshot.json", b"\n".join(GOOD_LINES) + b"\n")
+    load_file(store, path)
+    store.set_starred([1], True)
+    read = []
+    monkeypatch.setattr(
+        snapshot,
+        "_paper",
+        lambda record, clean, made=snapshot._paper: read.append(record.id) or made(record, clean),
+    )
+    report = load_file(store, path)
+    assert (report.counts.found, report.counts.new, report.counts.updated, read) == (5, 0, 0, [])
+    changed = GOOD_LINES[1].replace(b"Sparsity-certifying", b"Sparsity-certifying, revised,")
+    write(path, b"\n".join([GOOD_LINES[0], changed, *GOOD_LINES[2:]]) + b"\n")
+    report = load_file(store, path)
+    assert (report.counts.found, report.counts.updated, read) == (5, 1, ["0704.0002"])
+    assert by_arxiv_id(store)["0704.0002"].title.startswith("Sparsity-certifying, revised,")
+    assert load_file(store, path, wanted=Wanted(("math.CO",))).counts.found == 1  # a filter reads all
+    monkeypatch.setattr(snapshot, "PARSER_VERSION", b"snapshot-next")  # a papershelf that reads more
+    read.clear()
+    assert load_file(store, path).counts.found == 5 and len(read) == 5
+    assert [p.id for p in store.papers(starred_only=True)] == [1]
+
+
+def test_a_line_is_skipped_only_when_its_own_digest_is_known(tmp_path, store):
+    from papershelf.loaders.sources.snapshot import UNCHANGED
+
+    lines = [json.dumps({"id": "2401.00001", "title": title, "abstract": "x"}) for title in ("One", "Two")]
+    path = write(tmp_path / "twice.json", "\n".join(lines) + "\n")
+    load_file(store, path)
+    known = KnownLines(store.path, str(path.resolve())).open()
+    assert known is not None
+    write(path, "\n".join(reversed(lines)) + "\n")
+    entries = list(read_snapshot(path, unchanged=known.unchanged))
+    known.close()
+    assert entries[0] is not UNCHANGED and entries[1] is UNCHANGED  # the first line's digest is stored
+    assert KnownLines(store.path, "never loaded").open() is None

@@ -19,6 +19,7 @@ from papershelf.loaders.sources.parsing import Batch, ParsedFile, parse_file
 from papershelf.loaders.sources.reading import InputError, os_reason
 from papershelf.loaders.sources.snapshot import BadLine, Wanted
 from papershelf.loaders.store.database import MergeCounts, Store
+from papershelf.loaders.store.digests import KnownLines
 
 MAX_SKIPPED_KEPT = 100
 _ABSTRACT = ROW_FIELDS.index("abstract")
@@ -64,6 +65,7 @@ class LoadReport:
         self.skipped.extend(batch.skipped[: MAX_SKIPPED_KEPT - len(self.skipped)])
         self.bad_count += batch.bad_count
         self.filtered += batch.filtered
+        self.counts.found += batch.unchanged
         for bad in batch.bad_lines:
             if bad.last:
                 self.truncated = bad
@@ -93,13 +95,14 @@ def load_file(
     many bytes have been read, now and then, and `on_papers` how many papers have been merged. An
     arXiv metadata snapshot, filtered by `wanted`, is saved in steps (`STEP_SECONDS`) instead.
     """
-    parsed = parse_file(path, on_position, wanted)
+    source = source or str(path.resolve())
+    parsed = parse_file(path, on_position, wanted, KnownLines(store.path, source))
     report = LoadReport(str(path), parsed.shape, MergeCounts())
     if parsed.shape == snapshot.SHAPE:
-        return _save_in_steps(store, source or str(path.resolve()), parsed, report, on_papers)
+        return _save_in_steps(store, source, parsed, report, on_papers)
     short_abstracts = json_titles = 0
     with store.write(), store.indexing_at_end():
-        source_id = store.source_id(source or str(path.resolve()), parsed.shape, parsed.listing_date)
+        source_id = store.source_id(source, parsed.shape, parsed.listing_date)
         for batch in parsed.batches:
             report.counts += store.merge_rows(source_id, batch.rows)
             short_abstracts += sum(len(row[_ABSTRACT]) < PLAUSIBLE_ABSTRACT for row in batch.rows)
@@ -137,13 +140,15 @@ def _save_in_steps(
         for batch in parsed.batches:
             report.add(batch)
             if not batch.rows:
+                if on_papers and batch.unchanged:
+                    on_papers(report.counts.found)
                 continue
             if step is None:
                 step, started = ExitStack(), time.monotonic()
                 step.enter_context(store.write())
                 step.enter_context(store.indexing_at_end())
                 source_id = store.source_id(source, parsed.shape, None)
-            report.counts += store.merge_rows(source_id, batch.rows)
+            report.counts += store.merge_rows(source_id, batch.rows, batch.digests or None)
             store.index_now()
             if time.monotonic() - started >= STEP_SECONDS:
                 step.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bz2
 import datetime
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -63,7 +64,7 @@ class Filtered:
 
 
 FILTERED = Filtered()
-Entry = Paper | BadLine | Filtered
+Entry = Paper | BadLine | Filtered  # and FromLine, Unchanged (see read_snapshot)
 
 
 @dataclass(frozen=True)
@@ -157,16 +158,45 @@ _TEXT_FIELDS = tuple(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class FromLine:
+    """A paper and the digest of the line it was read from (`store.digests`)."""
+
+    paper: Paper
+    digest: bytes
+
+
+class Unchanged:
+    """A line its source gave before as it is (one shared instance, `UNCHANGED`): not read again."""
+
+
+UNCHANGED = Unchanged()
+# The arXiv id a line starts with, as arXiv writes it, read without decoding the line.
+_LINE_ID = re.compile(rb'\s*\{\s*"id"\s*:\s*"([^"\\]{1,64})"')
+LOOKUP_LINES = 500
+# Change it whenever a line gives another paper (a field read, cleaned or merged otherwise): the
+# lines a store knows by their digests (`store.digests`) are then read again, once.
+PARSER_VERSION = b"snapshot-1"
+KnownPairs = Callable[[list[tuple[str, bytes]]], set[tuple[str, bytes]]]
+
+
 def read_snapshot(
-    path: Path, wanted: Wanted | None = None, on_position: Callable[[int], None] | None = None
+    path: Path,
+    wanted: Wanted | None = None,
+    on_position: Callable[[int], None] | None = None,
+    unchanged: KnownPairs | None = None,
+    digested: bool = False,
 ) -> Iterator[Entry]:
     """The papers of a snapshot file in order, with its bad lines and the papers `wanted` leaves out.
 
     `on_position` is told, now and then, how many bytes of the file (compressed) have been read.
+    `unchanged` tells which (arXiv id, line digest) pairs its source gave before: those lines are
+    UNCHANGED, not decoded. `digested` yields each paper as a FromLine.
     """
     wanted = wanted or Wanted()
-    for item in _lines(path, on_position):
-        if isinstance(item, BadLine):
+    items = _lines(path, on_position)
+    for item in _without_known(items, unchanged) if unchanged else items:
+        if isinstance(item, (BadLine, Unchanged)):
             yield item
             continue
         number, line, last = item
@@ -183,7 +213,36 @@ def read_snapshot(
         elif wanted and not wanted.keeps(paper):
             yield FILTERED
         else:
-            yield paper
+            yield FromLine(paper, line_digest(line)) if digested else paper
+
+
+def line_digest(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=16, person=PARSER_VERSION).digest()
+
+
+def _without_known(
+    items: Iterator[tuple[int, bytes, bool] | BadLine], unchanged: KnownPairs
+) -> Iterator[tuple[int, bytes, bool] | BadLine | Unchanged]:
+    """`items` with the lines `unchanged` knows as UNCHANGED, asked LOOKUP_LINES lines at a time."""
+    group: list[tuple[int, bytes, bool] | BadLine] = []
+    for item in items:
+        group.append(item)
+        if len(group) == LOOKUP_LINES:
+            yield from _known_in(group, unchanged)
+            group = []
+    yield from _known_in(group, unchanged)
+
+
+def _known_in(
+    group: list[tuple[int, bytes, bool] | BadLine], unchanged: KnownPairs
+) -> Iterator[tuple[int, bytes, bool] | BadLine | Unchanged]:
+    pairs: dict[int, tuple[str, bytes]] = {}
+    for n, item in enumerate(group):
+        if not isinstance(item, BadLine) and (match := _LINE_ID.match(item[1])):
+            pairs[n] = (match[1].decode("utf-8", "replace"), line_digest(item[1]))
+    known = unchanged(list(pairs.values())) if pairs else set()
+    for n, item in enumerate(group):
+        yield UNCHANGED if pairs.get(n) in known else item
 
 
 def _decode_carefully(number: int, line: bytes, last: bool) -> Record | BadLine:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 # The last of store.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
-LAST_MIGRATION = "009_fts_without_prefix_indexes"
+LAST_MIGRATION = "010_line_digests"
 LOOKUP_CHUNK = 500
 BULK_CACHE_KIB = 64 << 10
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
@@ -237,9 +237,12 @@ class Store:
         )
         return self.conn.execute("SELECT id FROM sources WHERE path = ?", [path]).fetchone()[0]
 
-    def merge_rows(self, source_id: int | None, rows: list[tuple]) -> MergeCounts:
+    def merge_rows(
+        self, source_id: int | None, rows: list[tuple], digests: list[bytes] | None = None
+    ) -> MergeCounts:
         """Insert or merge papers from one source (None: no source, as for a restored backup), as
-        rows (`models.paper_row`). Call inside `write()`.
+        rows (`models.paper_row`), with the digests of the lines they were read from if the source
+        has lines (`store.digests`). Call inside `write()`.
 
         A row that adds nothing to the stored paper (a file loaded again) is recognised by comparing
         rows, without making papers of either: a million of them in seconds.
@@ -248,8 +251,8 @@ class Store:
         next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
         new: dict[int, tuple] = {}  # id -> the row to insert
         changed: dict[int, Paper] = {}
-        links: dict[int, int] = {}
-        for row in rows:
+        links: dict[int, tuple[int, bytes | None]] = {}  # id -> its position and line digest
+        for n, row in enumerate(rows):
             key = row[_KEY]
             stored = _match(current, row[_ARXIV], key)
             if stored is None:
@@ -271,7 +274,7 @@ class Store:
                         self._deferred.text_changed(stored_id, old.title, old.abstract)
                 stored = merged
             _remember(current, stored, key)
-            links.setdefault(stored_id, row[0])
+            links.setdefault(stored_id, (row[0], digests[n] if digests else None))
         stamp = now()
         self.conn.executemany(
             _INSERT, [(*v, k, stamp, stamp) for v, k in zip(new.values(), self._keys(new), strict=True)]
@@ -279,10 +282,11 @@ class Store:
         self.conn.executemany(_UPDATE, [(*paper_row(0, p)[1:], stamp, p.id) for p in changed.values()])
         if source_id is not None:
             self.conn.executemany(
-                """INSERT INTO paper_sources (paper_id, source_id, position) VALUES (?, ?, ?)
-                   ON CONFLICT (paper_id, source_id) DO UPDATE SET position = excluded.position
-                   WHERE position != excluded.position""",
-                [(paper_id, source_id, position) for paper_id, position in links.items()],
+                """INSERT INTO paper_sources (paper_id, source_id, position, digest) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (paper_id, source_id) DO UPDATE SET position = excluded.position,
+                       digest = excluded.digest
+                   WHERE position != excluded.position OR digest IS NOT excluded.digest""",
+                [(paper_id, source_id, *link) for paper_id, link in links.items()],
             )
         undated = [i for i, values in new.items() if not _iso_or_none(values[_LISTING])]
         listing_dates.normalize(self.conn, [*undated, *changed])

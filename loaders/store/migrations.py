@@ -224,6 +224,13 @@ def fts_without_prefix_indexes(db: Database) -> None:
     fts.recreate(db.conn)
 
 
+@migrations(name="010_line_digests")
+def line_digests(db: Database) -> None:
+    """The digest of the snapshot line each paper of a snapshot source was merged from, so that
+    loading the file again skips the lines it holds unchanged (`store.digests`)."""
+    db.execute("ALTER TABLE paper_sources ADD COLUMN digest BLOB")
+
+
 def _execute_all(db: Database, script: str) -> None:
     """Run each statement of `script` in the migration's transaction (executescript would commit it)."""
     for statement in script.split(";"):
