@@ -250,10 +250,8 @@ def main() -> None:
         print(json.dumps(measure(args.measure, args.papers[0], args.repeat)))
         return
     print(f"keystrokes typing {' and '.join(map(repr, QUERIES))}; memory in MB beside the process before")
-    print(
-        f"{'papers':>9} {'candidate':9} {'build s':>8} {'peak MB':>8} {'RSS MB':>7} {'add 100 s':>9}", end=""
-    )
-    print(f" {'key ms':>8} {'p95':>7} {'worst':>7}")
+    header = f"{'papers':>9} {'candidate':9} {'build s':>8} {'peak MB':>8} {'RSS MB':>7} {'add 100 s':>9}"
+    print(f"{header} {'key ms':>8} {'p95':>7} {'worst':>7} {'open s':>7} {'reader MB':>9}")
     for row in rows(args.papers, args.candidates, args.repeat):
         print(row, flush=True)
 
