@@ -691,7 +691,7 @@ async def test_notes_are_edited_shown_filtered_and_deleted_with_undo(app, sample
         await settle(pilot)
         paper = paper_at(app, 5)
         app.jump_to(paper.id)
-        await pilot.press("n")
+        await pilot.press("e")
         assert isinstance(app.screen, NoteEditor)
         await pilot.press(*"compare with zebrafish baseline", "ctrl+s")
         await settle(pilot)
@@ -700,20 +700,20 @@ async def test_notes_are_edited_shown_filtered_and_deleted_with_undo(app, sample
         await pilot.press("slash", *"zebrafsh", "enter")
         await settle(pilot)
         assert shown_titles(app)[0] == paper.title
-        await pilot.press("n", "x", "escape")
+        await pilot.press("e", "x", "escape")
         assert isinstance(app.screen, Confirm)  # changes are not dropped without asking
         await pilot.press("n")
         assert isinstance(app.screen, NoteEditor)
         await pilot.press("escape", "y")
         assert userdata.get_note(sample_store, paper.id) == "compare with zebrafish baseline"
-        await pilot.press("n", "ctrl+u", "ctrl+s")  # an empty note deletes it
+        await pilot.press("e", "ctrl+u", "ctrl+s")  # an empty note deletes it
         await settle(pilot)
         assert userdata.get_note(sample_store, paper.id) == ""
         assert "Deleted the note" in notifications(app)[-1]
         await pilot.press("u")
         await settle(pilot)
         assert userdata.get_note(sample_store, paper.id) == "compare with zebrafish baseline"
-        await pilot.press("n", "ctrl+u", "ctrl+s", "n", *"newer", "ctrl+s", "u")
+        await pilot.press("e", "ctrl+u", "ctrl+s", "e", *"newer", "ctrl+s", "u")
         await settle(pilot)
         assert userdata.get_note(sample_store, paper.id) == "newer"  # an undo never overwrites
         assert "Could not undo" in notifications(app)[-1]
@@ -782,9 +782,9 @@ async def test_a_list_view_and_unread_only_are_remembered(sample_store, settings
 async def test_keys_typed_behind_a_dialog_key_go_to_the_dialog(app, sample_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await burst(pilot, ["n", *"quick", "ctrl+s"])
+        await burst(pilot, ["e", *"quick", "ctrl+s"])
         assert userdata.get_note(sample_store, paper_at(app, 0).id) == "quick"
-        await burst(pilot, ["l", *"later", "enter", "n", "escape"])
+        await burst(pilot, ["l", *"later", "enter", "e", "escape"])
         assert isinstance(app.screen, ReaderScreen)
         assert lists.list_paper_ids(sample_store, "later") == [paper_at(app, 0).id]
 

@@ -10,7 +10,6 @@ from textual.timer import Timer
 
 from papershelf.loaders.models import Paper
 from papershelf.loaders.sanitize import terminal
-from papershelf.loaders.store.browse import SORT_LABELS
 from papershelf.tui.clipboard import copy_text, over_ssh
 from papershelf.tui.messages import StateChanged
 from papershelf.tui.screens.keeping import KeepingScreen
@@ -38,6 +37,7 @@ class ReaderScreen(KeepingScreen):
         Binding("o", "open_link", "Open"),
         Binding("a", "show_view('all')", "All", show=False),
         Binding("r", "show_view('starred')", "Starred", show=False),
+        Binding("minus", "reverse_sort", "Reverse the order", show=False),
         *(
             Binding(str(number), f"copy_numbered({number})", f"Copy link {number}", show=False)
             for number in range(1, 10)
@@ -138,13 +138,16 @@ class ReaderScreen(KeepingScreen):
             count = f"{state.waiting_writes:,} unsaved (store busy)  ·  " + count
         if state.read_only:
             count = "read-only  ·  " + count
-        self.top_bar.show(tabs, shelf.view, f"{count}  ·  {SORT_LABELS[shelf.sort]}")
+        self.top_bar.show(tabs, shelf.view, f"{count}  ·  {state.sort_label}")
 
     # Views and sorting ----------------------------------------------------------------------------
 
     @on(TopBar.TabClicked)
     def switch_view(self, event: TopBar.TabClicked) -> None:
         self.state.show_view(event.view, self.state.shelf.list_name)
+
+    def action_reverse_sort(self) -> None:
+        self.state.reverse_sort()
 
     def action_show_view(self, view: str) -> None:
         self.state.show_view(view)

@@ -82,7 +82,13 @@ class ReaderState:
         self.deliver = deliver
         self.changed = changed
         self.say = say
-        self.shelf = Shelf(settings.view, settings.sort, settings.list_name, settings.unread_only)
+        self.shelf = Shelf(
+            settings.view,
+            settings.sort,
+            settings.list_name,
+            settings.unread_only,
+            settings.sort_reversed is True,
+        )
         self.paper_id: int | None = settings.paper_id  # the paper under the cursor
         self.list_counts: list[tuple[str, int]] = []
         self.started = False
@@ -104,6 +110,9 @@ class ReaderState:
         self._data_version: int | None = None
         self._indexing = False
         self._threads: list[threading.Thread] = []
+        self._places: dict[
+            tuple[str, str | None], int | None
+        ] = {}  # the paper last under the cursor, by view
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
 
     # Reading what is shown (no I/O: what is missing is asked for, and announced when read) -----
@@ -254,7 +263,12 @@ class ReaderState:
         `keep_paper` when it is still shown, else goes to `otherwise` (None: stays in place)."""
         shelf = self.shelf
         asked = reads.ViewAsked(
-            shelf.view, shelf.list_name, shelf.sort, shelf.unread_only, frozenset(shelf.read_while_shown)
+            shelf.view,
+            shelf.list_name,
+            shelf.sort,
+            shelf.unread_only,
+            frozenset(shelf.read_while_shown),
+            shelf.reverse,
         )
         self._view_reads += 1
         number = self._view_reads
@@ -304,11 +318,12 @@ class ReaderState:
         list_name = list_name if view == "list" else None
         if (view, list_name) == (shelf.view, shelf.list_name if shelf.view == "list" else None):
             return
+        self._places[(shelf.view, shelf.list_name)] = self.paper_id
         shelf.view, shelf.list_name = view, list_name
         shelf.read_while_shown.clear()
         self.remember(view=view, list_name=list_name)
         self.view_pending = True
-        self.reread(otherwise=0)
+        self.reread(keep_paper=self._places.get((view, list_name)), otherwise=0)
 
     def show_list(self, name: str) -> None:
         self.show_view("starred" if name == lists.STARRED else "list", name)
@@ -320,6 +335,18 @@ class ReaderState:
         self.remember(sort=sort)
         self.view_pending = True
         self.reread(keep_paper=self.paper_id)
+
+    def reverse_sort(self) -> None:
+        """Show the view in the reverse of its order (the cursor stays on its paper)."""
+        self.shelf.reverse = not self.shelf.reverse
+        self.remember(sort_reversed=self.shelf.reverse)
+        self.view_pending = True
+        self.reread(keep_paper=self.paper_id)
+
+    @property
+    def sort_label(self) -> str:
+        """The order the view is shown in, as the user knows it."""
+        return reads.sort_label(self.shelf.view, self.shelf.sort, self.shelf.reverse)
 
     def toggle_unread_only(self) -> None:
         shelf = self.shelf
@@ -561,14 +588,74 @@ class ReaderState:
         title = clean_text(was.title) if was else f"paper {paper_id}"
         self._write(write, done, taken_back, f"the {'read' if read else 'unread'} mark on “{title}”")
 
-    def _show_read(self, paper_id: int, read: bool, pending: bool = True) -> None:
+    def _show_read(self, paper_id: int, read: bool, pending: bool = True, announce: bool = True) -> None:
         if pending:
             self._pending_reads[paper_id] = read
-        if (row := self._rows.get(paper_id)) is not None:
+        if (row := self._rows.get(paper_id)) is not None and row.read != read:
             self._rows[paper_id] = dataclasses.replace(row, read=read)
-        if (paper := self._papers.get(paper_id)) is not None:
+        if (paper := self._papers.get(paper_id)) is not None and paper.read != read:
             self._papers[paper_id] = _with_read(paper, read)
-        self.changed(Change(rows=frozenset({paper_id}), paper=True))
+        if announce:
+            self.changed(Change(rows=frozenset({paper_id}), paper=True))
+
+    def mark_shown_read(self) -> None:
+        """Mark every paper shown read (one undo takes back those that were unread)."""
+        ids = [int(i) for i in self.shelf.ids]
+        if not ids:
+            self.say("No paper shown.", "warning")
+            return
+        self.shelf.read_while_shown.update(ids)
+        for paper_id in ids:
+            self._show_read(paper_id, True, announce=False)
+        self.changed(Change(rows=None, paper=True))
+
+        def write(store: Store) -> list[int]:
+            before = set(reads.read_ids(store))
+            newly = [paper_id for paper_id in ids if paper_id not in before]
+            userdata.mark_read(store, newly)
+            return newly
+
+        def done(newly: list[int]) -> None:
+            for paper_id in ids:
+                self._pending_reads.pop(paper_id, None)
+            if not newly:
+                self.say("Every paper shown was read already.", "information")
+                return
+            self.remember_undo(
+                f"Marked {plural(len(newly), 'paper')} read", functools.partial(_unread, newly)
+            )
+
+        def taken_back() -> None:
+            for paper_id in ids:
+                self._pending_reads.pop(paper_id, None)
+            self._reread_here()
+
+        self._write(write, done, taken_back, f"the read marks on {plural(len(ids), 'paper')}")
+
+    def step_to_unread(self, step: int) -> None:
+        """Put the cursor on the next unread paper shown below the cursor (`step` 1) or above (-1);
+        keys typed meanwhile wait for it, as they wait for a view."""
+        ids, start = self.shelf.ids, self.shelf.position_of(self.paper_id)
+        if not len(ids):
+            return
+        self.view_pending = True
+
+        def found(read_ids: Sequence[int]) -> None:
+            read = set(read_ids)
+            read.update(i for i, is_read in self._pending_reads.items() if is_read)
+            read.difference_update(i for i, is_read in self._pending_reads.items() if not is_read)
+            target = None
+            if self.shelf.ids is ids:
+                target = reads.first_unread(ids, read, -1 if start is None else start, step)
+                if target is None:
+                    self.say(f"No unread paper {'below' if step > 0 else 'above'}.", "information")
+            self._place(target if target is not None else self.paper_id, None)
+
+        def failed(reason: str) -> None:
+            self._place(self.paper_id, None)
+            self.say(f"Could not read the store: {reason}", "error")
+
+        self.thread.read(reads.read_ids, found, failed)
 
     def save_note(self, paper: Paper, text: str) -> None:
         paper_id, title = paper.stored_id, clean_text(paper.title)
@@ -639,9 +726,15 @@ class ReaderState:
 
     def move_in_list(self, paper: Paper, step: int) -> None:
         shelf = self.shelf
-        if shelf.view != "list" or shelf.query or shelf.unread_only:
+        if (
+            shelf.view != "list"
+            or shelf.query
+            or shelf.unread_only
+            or shelf.sort != "listing"
+            or shelf.reverse
+        ):
             reason = {"starred": " (Starred is ordered by star time)", "all": ""}.get(
-                shelf.view, ", with every paper shown (no filter, not unread only)"
+                shelf.view, ", in its own order with every paper shown (no filter, not unread only)"
             )
             self.say(f"J/K move a paper within one of your lists{reason}.", "warning")
             return
@@ -796,6 +889,10 @@ def _with_star(paper: Paper, starred: bool) -> Paper:
 
 def _with_read(paper: Paper, read: bool) -> Paper:
     return dataclasses.replace(paper, read_at=(paper.read_at or now()) if read else None)
+
+
+def _unread(paper_ids: list[int], store: Store) -> None:
+    userdata.mark_unread(store, paper_ids)
 
 
 def _restore_note(store: Store, paper_id: int, note: str) -> None:
