@@ -373,7 +373,7 @@ async def test_starred_view_is_newest_star_first_and_filters(app):
         await pilot.press("r")
         await settle(pilot)
         assert shown_titles(app) == starred
-        assert "Starred 3  " in top_line(app) and top_line(app).endswith(" 3 / 3  ·  listing order ")
+        assert "Starred 3  " in top_line(app) and top_line(app).endswith(" 3 / 3  ·  star time ")
         await pilot.press("slash", *starred[1].split()[0].lower(), "enter")
         await settle(pilot)
         assert shown_titles(app)[0] == starred[1]

@@ -182,7 +182,9 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
                 readable_on(base + match, base.bgcolor, base.color),
                 self.get_component_rich_style("paper-list--meta"),
                 self.get_component_rich_style("paper-list--read"),
-                self.get_component_rich_style("paper-list--unread"),
+                readable_on(
+                    base + self.get_component_rich_style("paper-list--unread"), base.bgcolor, base.color
+                ),
                 cursor,
                 self.has_focus,
             )
