@@ -148,6 +148,19 @@ def test_no_command_prints_anything_a_terminal_acts_on(hostile_store, run, guard
         json.loads(result.stdout)
 
 
+@pytest.mark.parametrize("as_json", [(), ("--json",)], ids=["text", "json"])
+def test_fetch_reports_are_safe(run, httpserver, guard, as_json):
+    items = hostile_json(json.loads((DATA / "hf_daily_2025-06-17.json").read_text()))
+    items[1]["paper"]["upvotes"] = 10**30  # skipped: its hostile title is in the report
+    httpserver.expect_request("/api/daily_papers").respond_with_json(items)
+    result = run("fetch", "hf", "--date", "2025-06-17", "--endpoint", httpserver.url_for(""), *as_json)
+    assert result.exit_code == 0, result.output
+    assert_safe(result.output, "fetch hf")
+    if as_json:
+        (skipped,) = json.loads(result.stdout)["skipped"]
+        assert "evil" in skipped["title"]
+
+
 def test_list_commands_and_their_messages_are_safe(hostile_store, run, guard):
     name = list_name(run)
     for args in (
