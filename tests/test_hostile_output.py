@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 import unittest.mock
+from pathlib import Path
 
 import bibtexparser
 import pytest
@@ -161,6 +162,29 @@ def test_fetch_reports_are_safe(run, httpserver, guard, as_json):
         assert "evil" in skipped["title"]
 
 
+@pytest.mark.parametrize("as_json", [(), ("--json",)], ids=["text", "json"])
+def test_what_load_and_restore_say_of_hostile_files_is_safe(run, tmp_path, guard, as_json):
+    name = HOSTILE.replace("/", "") + "\n\u202e"
+    page = SAMPLE["004"].read_text().replace("Bridging", "Bridging" + HOSTILE, 1)
+    good = write(tmp_path / f"page{name}.txt", page)
+    bad = write(tmp_path / f"bad{name}.txt", "\x00\x01 not a page" + HOSTILE)
+    missing = tmp_path / f"missing{name}"
+    loaded = run("load", str(good), str(bad), str(missing), *as_json)
+    assert loaded.exit_code == 1, loaded.output
+    assert_safe(loaded.output, "load")
+    if as_json:
+        files = json.loads(loaded.stdout)["files"]
+        assert [Path(record["path"]).name for record in files] == [good.name, bad.name, missing.name]
+    else:
+        assert loaded.stderr.count("\n") == 2, loaded.stderr  # one line for each bad file
+    backup = write(tmp_path / f"backup{name}.json", run("backup", "-").stdout)
+    assert_safe(run("restore", str(backup)).output, "restore")
+    not_json = write(tmp_path / f"notjson{name}.json", "{" + HOSTILE)
+    refused = run("restore", str(not_json))
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1
+    assert_safe(refused.output, "restore of a bad file")
+
+
 def test_list_commands_and_their_messages_are_safe(hostile_store, run, guard):
     name = list_name(run)
     for args in (
@@ -174,8 +198,8 @@ def test_list_commands_and_their_messages_are_safe(hostile_store, run, guard):
 
 
 @pytest.mark.parametrize("format", FORMATS)
-def test_export_files_are_safe(hostile_store, run, tmp_path, format):
-    target = tmp_path / f"out.{format}"
+def test_export_files_are_safe(hostile_store, run, tmp_path, guard, format):
+    target = tmp_path / f"out{HOSTILE.replace('/', '')}.{format}"
     result = run("export", "--format", format, "-o", str(target))
     assert result.exit_code == 0, result.output
     assert_safe(result.output, "messages")
