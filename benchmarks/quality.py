@@ -4,8 +4,10 @@
 
 `tests/data/relevance.json` holds 50+ queries of five kinds (a remembered title part, the same
 with typos, a word being typed, a topic, an acronym), each with graded relevant papers. Prints
-nDCG@10 and MRR per kind for the filter (`Searcher`, as the reader and `papershelf search` rank)
-and for FTS5 bm25 over the same store, title weighted 5 to the abstract's 1, every term a prefix
+nDCG@10 and MRR per kind for the filter (`Searcher`, as the reader and `papershelf search` rank),
+for the same filter looking words up with the scans it used before the trigram dictionary
+(`benchmarks.terms.ScanDictionary`, the same run's baseline), and for FTS5 bm25 over the same
+store, title weighted 5 to the abstract's 1, every term a prefix
 (`"term"*`, generous to FTS5: a word being typed finds its words). `tests/test_quality.py` keeps
 the filter's figures from falling.
 """
@@ -38,9 +40,16 @@ def judged() -> list[dict]:
     return json.loads(JUDGED.read_text(encoding="utf-8"))["queries"]
 
 
-def filter_ranker(store: Store) -> Ranker:
+def filter_ranker(store: Store, previous: bool = False) -> Ranker:
+    """The filter's ranking; with `previous`, its words looked up by the scans of before."""
     browser = Browser(store)
-    searcher = Searcher(store, PaperIndex.build(browser))
+    index = PaperIndex.build(browser)
+    if previous:
+        from benchmarks.terms import ScanDictionary
+
+        for field in (index.fuzzy.title, index.fuzzy.abstract):
+            field.terms = ScanDictionary(field.words)
+    searcher = Searcher(store, index)
     view = list(browser.paper_ids("listing"))
     titles = dict(store.conn.execute("SELECT id, title FROM papers"))
 
@@ -97,14 +106,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "quality.db") as store:
         load_sample(store)
         ours, fts = scores(filter_ranker(store)), scores(fts_ranker(store))
+        previous = scores(filter_ranker(store, previous=True))
     count = {kind: sum(item["kind"] == kind for item in judged()) for kind in KINDS}
-    header = f"{'kind':10} {'queries':>7}   {'filter nDCG@10':>14} {'FTS5 nDCG@10':>12}"
-    print(f"{header}   {'filter MRR':>10} {'FTS5 MRR':>8}")
+    print(f"{'':18}  {'nDCG@10':^26}   {'MRR':^26}")
+    names = f"{'filter':>8} {'before':>8} {'FTS5':>8}"
+    print(f"{'kind':10} {'queries':>7}   {names}   {names}")
     for kind in KINDS:
-        print(
-            f"{kind:10} {count[kind]:>7}   {ours[kind][0]:>14.3f} {fts[kind][0]:>12.3f}"
-            f"   {ours[kind][1]:>10.3f} {fts[kind][1]:>8.3f}"
-        )
+        ndcgs = " ".join(f"{figures[kind][0]:>8.3f}" for figures in (ours, previous, fts))
+        mrrs = " ".join(f"{figures[kind][1]:>8.3f}" for figures in (ours, previous, fts))
+        print(f"{kind:10} {count[kind]:>7}   {ndcgs}   {mrrs}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def measured(tmp_path_factory):
 
     with Store(tmp_path_factory.mktemp("quality") / "quality.db") as store:
         load_sample(store)
-        yield scores(filter_ranker(store)), scores(fts_ranker(store))
+        yield scores(filter_ranker(store)), scores(fts_ranker(store)), scores(filter_ranker(store, True))
 
 
 def test_the_judged_set_has_every_kind_and_fifty_queries():
@@ -40,7 +40,13 @@ def test_every_judged_paper_is_in_the_sample(sample_store):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_filter_keeps_its_figures_and_ranks_as_well_as_fts5(measured, kind):
-    ours, fts = measured
+    ours, fts, _ = measured
     ndcg_floor, mrr_floor = FLOORS[kind]
     assert ours[kind][0] >= ndcg_floor and ours[kind][1] >= mrr_floor, ours[kind]
     assert ours[kind][0] >= fts[kind][0]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_trigram_dictionary_ranks_as_well_as_the_scans_before_it(measured, kind):
+    ours, _, previous = measured
+    assert ours[kind][0] >= previous[kind][0] - 0.005 and ours[kind][1] >= previous[kind][1] - 0.005

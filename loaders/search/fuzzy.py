@@ -35,7 +35,6 @@ from papershelf.loaders.search.word_index import (
 
 TERM = re.compile(r"[0-9a-z\u0080-\U0010ffff]+")
 CACHED_TERMS = 32
-WARM_PREFIX_LENGTHS = 12
 QUANTUM = 64  # scores are whole 64ths
 SPAN_TITLES = 512
 
@@ -63,13 +62,33 @@ class Matches:
 class FuzzyIndex:
     """Fuzzy search over the titles and abstracts of documents numbered 0..n-1.
 
-    Searches may run on the UI thread and in a worker at once: the caches are shared under a lock.
+    The fields hold documents 0..size-1 as built; `added`, the documents after them (papers added
+    or rewritten since, a small index whose words weigh by their rarity in both); `gone`, documents
+    of the fields no longer searched (papers removed, or rewritten into `added`). Searches may run
+    on the UI thread and in a worker at once: the caches are shared under a lock.
     """
 
-    def __init__(self, title: FieldIndex, abstract: FieldIndex, size: int):
+    def __init__(
+        self,
+        title: FieldIndex,
+        abstract: FieldIndex,
+        size: int,
+        added: FuzzyIndex | None = None,
+        gone: np.ndarray | None = None,
+    ):
         self.title = title
         self.abstract = abstract
-        self.size = size
+        self.built_size = size
+        self.added = added
+        self.size = size + (added.size if added is not None else 0)
+        self.counted_size = self.size  # the documents a word's rarity is counted over
+        if added is not None:
+            added.counted_size = self.size
+        self.gone = np.zeros(0, dtype=np.int64) if gone is None else np.asarray(gone, dtype=np.int64)
+        self.live: np.ndarray | None = None
+        if len(self.gone):
+            self.live = np.ones(self.size, dtype=bool)
+            self.live[self.gone] = False
         self._term_scores: OrderedDict[str, np.ndarray] = OrderedDict()
         self._view_places: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._lock = threading.Lock()
@@ -78,14 +97,20 @@ class FuzzyIndex:
     def build(cls, titles: Sequence[str], abstracts: Sequence[str]) -> FuzzyIndex:
         return cls(FieldIndex.build(titles), FieldIndex.build(abstracts), len(titles))
 
+    def gone_mask(self) -> np.ndarray:
+        """Per document of the fields as built, whether it is gone."""
+        mask = np.zeros(self.built_size, dtype=bool)
+        mask[self.gone[self.gone < self.built_size]] = True
+        return mask
+
     def warm(self) -> None:
-        """Build ahead the tables that the first terms typed would otherwise build, a few
-        milliseconds per keystroke: the typo prefixes of each length, and the letter masks if the
-        index came without them."""
+        """Build ahead what the first term typed would otherwise build: the letter masks, if the
+        index came without them, and the length norms."""
         for field in (self.title, self.abstract):
-            field.letter_masks(self.size)
-            for length in range(TYPO_MIN_LENGTH, WARM_PREFIX_LENGTHS + 1):
-                field.prefixes(length)
+            field.letter_masks(self.built_size)
+            field.norms(self.built_size)
+        if self.added is not None:
+            self.added.warm()
 
     def search(
         self,
@@ -110,6 +135,8 @@ class FuzzyIndex:
         terms = query_terms(query)
         if not terms:
             docs = np.arange(self.size) if view is None else view
+            if self.live is not None:
+                docs = docs[self.live[docs]]
             return Matches(docs, np.zeros(len(docs), dtype=np.float32))
         scores = []
         for term in terms:
@@ -121,6 +148,8 @@ class FuzzyIndex:
             more = extra(term) if extra is not None else None
             scores.append(term_scores if more is None else np.maximum(term_scores, more))
         places, inside = (None, None) if view is None else self._places(view)
+        if self.live is not None:
+            inside = self.live if inside is None else inside & self.live
         docs, total = _matching(scores, inside, missing)
         if bonus is not None:
             total = total + bonus[docs]
@@ -146,22 +175,30 @@ class FuzzyIndex:
 
     def _score(self, term: str) -> np.ndarray:
         """A term's score per document: the best weight of the words it matches there."""
-        scores = np.zeros(self.size, dtype=np.float32)
+        scores = self._score_built(term)
+        if self.added is None:
+            return scores
+        return np.concatenate([scores, self.added._score(term)])
+
+    def _score_built(self, term: str) -> np.ndarray:
+        """A term's scores for the documents of the fields as built."""
+        size, counted = self.built_size, self.counted_size
+        scores = np.zeros(size, dtype=np.float32)
         fields = ((self.abstract, ABSTRACT_WEIGHTS), (self.title, TITLE_WEIGHTS))
         letter = LETTERS.find(term) if len(term) == 1 else -1
         if letter >= 0:
             # Most documents hold a word beginning with any given letter: a mask of the documents
             # answers in a pass over them rather than over a million postings.
             for field, weights in fields:
-                hits = field.hits(term, weights, self.size)  # the prefix range, then the word if there is one
-                norms = field.norms(self.size)
-                for (weight, _, _), masks in zip(hits, field.letter_masks(self.size), strict=False):
-                    hit = np.unpackbits(masks[letter], count=self.size).view(bool)
+                hits = field.hits(term, weights, counted)  # the prefix range, then the word if there is one
+                norms = field.norms(size)
+                for (weight, _, _), masks in zip(hits, field.letter_masks(size), strict=False):
+                    hit = np.unpackbits(masks[letter], count=size).view(bool)
                     np.maximum(scores, _quantized(hit * (np.float32(weight) * norms)), out=scores)
             return scores
         for field, weights in fields:
-            norms = field.norms(self.size)
-            for weight, first, last in field.hits(term, weights, self.size):
+            norms = field.norms(size)
+            for weight, first, last in field.hits(term, weights, counted):
                 docs = field.postings(first, last)
                 # A document is in a range once per word of it, with the same value each time.
                 scores[docs] = np.maximum(scores[docs], _quantized(np.float32(weight) * norms[docs]))

@@ -2,25 +2,27 @@
 
 Words are what `fuzzy.TERM` matches in the lowered text: runs of digits, ASCII letters and any
 non-ASCII character. The words are sorted, so that the words beginning with a prefix are a range,
-and the postings of a range of words are contiguous.
+and the postings of a range of words are contiguous; `TermDictionary` finds a term's words.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
-TYPO_MIN_LENGTH = 4
-TYPO_CUTOFF = 75.0
-TYPO_MAX_WORDS = 40
-INFIX_MIN_LENGTH = 3
+from papershelf.loaders.search.term_dictionary import (
+    INFIX_MIN_LENGTH,
+    TYPO_MAX_WORDS,
+    TYPO_MIN_LENGTH,
+    TermDictionary,
+)
+
+__all__ = ["INFIX_MIN_LENGTH", "TYPO_CUTOFF", "TYPO_MAX_WORDS", "TYPO_MIN_LENGTH", "FieldIndex", "Tokenizer"]
+
+TYPO_CUTOFF = 75.0  # rapidfuzz ratio at which a shown word is highlighted as a typo of a term
 CHUNK_DOCS = 2048
 BM25_K1, BM25_B = 1.2, 0.5
 LETTERS = "0123456789abcdefghijklmnopqrstuvwxyz"  # one-letter terms read from bit masks
@@ -33,7 +35,11 @@ _HASH_BASE = 1_000_003
 
 
 class FieldIndex:
-    """Word → documents postings for one field, the words sorted so that a prefix is a range."""
+    """Word → documents postings for one field, the words sorted so that a prefix is a range.
+
+    `reference`, for the index of papers added since a bigger one was built, is that bigger index:
+    a word's rarity is counted over both.
+    """
 
     def __init__(
         self,
@@ -41,23 +47,19 @@ class FieldIndex:
         offsets: np.ndarray,
         docs: np.ndarray,
         letter_masks: tuple[np.ndarray, np.ndarray] | None = None,
+        grams: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        reference: FieldIndex | None = None,
     ):
         self.words = words
         self.offsets = offsets
         self.docs = docs
+        self.terms = TermDictionary(words, grams)
+        self.reference = reference
         self._letter_masks = letter_masks
-        self._position = {word: i for i, word in enumerate(words)}
-        # The words by length (stable), so that those of a few lengths are a slice, not a new list.
-        self._length_ids = sorted(range(len(words)), key=lambda i: len(words[i]))
-        self._length_words = [words[i] for i in self._length_ids]
-        self._lengths = [len(word) for word in self._length_words]
-        self._joined = "\n" + "\n".join(words) + "\n"
-        self._line_starts = np.cumsum([0, *(len(word) + 1 for word in words)])
-        self._prefix_tables: dict[int, tuple[list[str], list[tuple[int, int]]]] = {}
         self._norms: np.ndarray | None = None
 
     @classmethod
-    def build(cls, texts: Iterable[str]) -> FieldIndex:
+    def build(cls, texts: Iterable[str], reference: FieldIndex | None = None) -> FieldIndex:
         tokenizer = Tokenizer()
         chunk: list[str] = []
         for text in texts:
@@ -67,7 +69,7 @@ class FieldIndex:
                 chunk = []
         if chunk:
             tokenizer.add(chunk)
-        field = cls(*tokenizer.finish())
+        field = cls(*tokenizer.finish(), reference=reference)
         field.letter_masks(tokenizer.doc_count)
         return field
 
@@ -77,16 +79,17 @@ class FieldIndex:
         arrays = {f"{name}_words": words, f"{name}_offsets": self.offsets, f"{name}_docs": self.docs}
         if self._letter_masks is not None:
             arrays[f"{name}_initials"], arrays[f"{name}_singles"] = self._letter_masks
-        return arrays
+        return {**arrays, **self.terms.arrays(name)}
 
     @classmethod
-    def from_arrays(cls, arrays: Any, name: str) -> FieldIndex:
+    def from_arrays(cls, arrays: Any, name: str, reference: FieldIndex | None = None) -> FieldIndex:
         text = arrays[f"{name}_words"].tobytes().decode()
         masks = None
         if f"{name}_initials" in arrays:
             masks = (arrays[f"{name}_initials"], arrays[f"{name}_singles"])
         words = text.split("\n") if text else []
-        return cls(words, arrays[f"{name}_offsets"], arrays[f"{name}_docs"], masks)
+        grams = TermDictionary.grams_from_arrays(arrays, name)
+        return cls(words, arrays[f"{name}_offsets"], arrays[f"{name}_docs"], masks, grams, reference)
 
     def postings(self, first: int, last: int) -> np.ndarray:
         """The documents of the words in [first, last), a document once per word holding it."""
@@ -109,9 +112,21 @@ class FieldIndex:
     def idf(self, first: int, last: int, size: int) -> float:
         """How much a match of the words in [first, last) weighs by their rarity: from 1.4 (one
         document) down to 0.6 (every document), BM25's idf scaled so that weights keep their order
-        of kinds (a title's word above an abstract's) for all but the rarest and commonest words."""
-        found = min(int(self.offsets[last] - self.offsets[first]), size)
+        of kinds (a title's word above an abstract's) for all but the rarest and commonest words.
+        `size` counts the reference's documents too."""
+        found = int(self.offsets[last] - self.offsets[first])
+        if self.reference is not None and last > first:
+            found += self.reference.found_like(self.words[first], self.words[last - 1])
+        found = min(found, size)
         return 0.6 + 0.8 * math.log((size + 1) / (found + 0.5)) / math.log((size + 1) / 0.5)
+
+    def found_like(self, first_word: str, last_word: str) -> int:
+        """Postings of the word, or of the words sharing the beginning of two words."""
+        if first_word == last_word:
+            word = self.exact(first_word)
+            return 0 if word is None else int(self.offsets[word + 1] - self.offsets[word])
+        first, last = self.prefix_range(_common_beginning(first_word, last_word))
+        return int(self.offsets[last] - self.offsets[first])
 
     def norms(self, size: int) -> np.ndarray:
         """Per document, BM25's length normalisation of a single occurrence (1 at the average
@@ -125,57 +140,10 @@ class FieldIndex:
         return self._norms
 
     def exact(self, term: str) -> int | None:
-        return self._position.get(term)
+        return self.terms.exact(term)
 
     def prefix_range(self, term: str) -> tuple[int, int]:
-        return bisect_left(self.words, term), bisect_left(self.words, term + "\U0010ffff")
-
-    def typos(self, term: str) -> list[tuple[int, float]]:
-        """Words within a typo or two of the term, with their similarity (0–1)."""
-        if len(term) < TYPO_MIN_LENGTH:
-            return []
-        first = bisect_left(self._lengths, len(term) - 2)
-        last = bisect_left(self._lengths, len(term) + 3)
-        found = process.extract(
-            term,
-            self._length_words[first:last],
-            scorer=fuzz.ratio,
-            score_cutoff=TYPO_CUTOFF,
-            limit=TYPO_MAX_WORDS,
-        )
-        return [(self._length_ids[first + index], score / 100) for _, score, index in found]
-
-    def typo_prefixes(self, term: str) -> list[tuple[int, int, float]]:
-        """Ranges of words that begin with the term give or take a typo (`cahce` → `cached`)."""
-        if len(term) < TYPO_MIN_LENGTH:
-            return []
-        prefixes, ranges = self.prefixes(len(term))
-        allowed = 1 if len(term) < 8 else 2
-        found = process.extract(term, prefixes, scorer=OSA.distance, score_cutoff=allowed, limit=None)
-        return [(*ranges[index], 1 - distance / len(term)) for _, distance, index in found if distance]
-
-    def prefixes(self, length: int) -> tuple[list[str], list[tuple[int, int]]]:
-        """The distinct `length`-letter beginnings of words, each with its range of words."""
-        cached = self._prefix_tables.get(length)
-        if cached is None:
-            table: dict[str, list[int]] = {}
-            for i, word in enumerate(self.words):
-                if len(word) >= length:
-                    table.setdefault(word[:length], [i, i])[1] = i + 1
-            ranges = [(first, last) for first, last in table.values()]
-            cached = self._prefix_tables[length] = (list(table), ranges)
-        return cached
-
-    def infixes(self, term: str) -> list[int]:
-        """Words that hold the term somewhere after their first letter."""
-        if len(term) < INFIX_MIN_LENGTH or "\n" in term:
-            return []
-        positions = np.array([m.start() for m in re.finditer(re.escape(term), self._joined)], dtype=np.int64)
-        if not len(positions):
-            return []
-        words = np.searchsorted(self._line_starts, positions - 1, side="right") - 1
-        inside = positions - 1 > self._line_starts[words]
-        return sorted(set(words[inside].tolist()))
+        return self.terms.prefix_range(term)
 
     def hits(
         self, term: str, weights: tuple[float, ...], size: int | None = None
@@ -189,10 +157,11 @@ class FieldIndex:
 
     def _hits(self, term: str, weights: tuple[float, ...]) -> list[tuple[float, int, int]]:
         exact_weight, prefix_weight, typo_weight, infix_weight = weights
-        hits = [(infix_weight, word, word + 1) for word in self.infixes(term)]
-        typo_prefixes = self.typo_prefixes(term)
+        terms = self.terms
+        hits = [(infix_weight, word, word + 1) for word in terms.infixes(term)]
+        typo_prefixes = terms.typo_prefixes(term)
         hits += [(typo_weight * similarity * 0.9, first, last) for first, last, similarity in typo_prefixes]
-        hits += [(typo_weight * similarity, word, word + 1) for word, similarity in self.typos(term)]
+        hits += [(typo_weight * similarity, word, word + 1) for word, similarity in terms.typos(term)]
         hits.append((prefix_weight, *self.prefix_range(term)))
         exact = self.exact(term)
         if exact is not None:
@@ -249,6 +218,13 @@ class Tokenizer:
         counts = np.bincount((keys >> 32).astype(np.int64), minlength=len(order))
         offsets = np.concatenate(([0], np.cumsum(counts)))
         return [self.words[i] for i in order], offsets, (keys & 0xFFFFFFFF).astype(np.int32)
+
+
+def _common_beginning(first: str, last: str) -> str:
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    return first[:length]
 
 
 _powers = np.ones(1, dtype=np.uint64)
