@@ -185,6 +185,16 @@ def test_what_load_and_restore_say_of_hostile_files_is_safe(run, tmp_path, guard
     assert_safe(refused.output, "restore of a bad file")
 
 
+def test_removing_a_hostile_source_says_so_safely(hostile_store, run, guard):
+    with Store(hostile_store) as store:
+        (path,) = store.conn.execute("SELECT path FROM sources WHERE path LIKE '%page%' LIMIT 1").fetchone()
+    result = run("remove", "--source", path, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "removed" in result.stdout and "papers to remove" in result.stderr
+    assert_safe(result.output, "remove --source")
+    assert_safe(run("remove", "--source", path + "x").output, "remove of an unknown source")
+
+
 def test_list_commands_and_their_messages_are_safe(hostile_store, run, guard):
     name = list_name(run)
     for args in (
