@@ -201,9 +201,13 @@ def test_list_commands_and_their_messages_are_safe(hostile_store, run, guard):
         ("list", "show", name),
         ("list", "remove", name, "2"),
         ("list", "rename", name, "x" + HOSTILE),
+        ("list", "add", "new" + HOSTILE, "1"),
+        ("list", "show", "new" + HOSTILE, "--json"),
+        ("list", "delete", "new" + HOSTILE, "--yes"),
     ):
         result = run(*args)
         assert_safe(result.output, " ".join(args))
+    assert "new" not in run("lists").stdout
     assert_safe(run("export", "--list", "x" + HOSTILE, "--format", "csv").output, "export --list")
 
 
