@@ -6,13 +6,15 @@ Each candidate runs in a process of its own, the texts streamed from disk (`benc
 prints: the build time and the process's peak RSS while building; its RSS once built; the time to
 make 100 more papers searchable (added to a built index); and the latency of each keystroke typing
 `difusion kv cahce` and `diffusion kv` letter by letter (the terms typed before cached, as in the
-reader), median and p95 over the keystrokes of --repeat runs, each on fresh caches.
+reader), median and p95 over the keystrokes of --repeat runs, each on fresh caches; then, in a
+process of its own as the reader starts, the time to read the saved index and warm it, and that
+process's RSS once it has typed the same queries.
 
 - trigram: `FuzzyIndex` as the filter has it now (`TermDictionary`), 100 papers added through
   `FuzzyIndex.added` as `PaperIndex.caught_up` adds them;
-- previous: the same postings with the lookups of before (`benchmarks.terms.ScanDictionary`, its
-  tables of word beginnings built ahead as the reader's `warm` did), which had no way to add papers
-  but a full build: the same run's baseline;
+- previous: the index as it was: the postings sorted all at once (`previous_finish`), the lookups
+  of before (`benchmarks.terms.ScanDictionary`, its tables of word beginnings built ahead as the
+  reader's `warm` did), and no way to add papers but a full build: the same run's baseline;
 - tantivy: a Tantivy index of titles and abstracts, each typed word a `fuzzy_term_query` (prefix,
   one typo from 4 letters, two from 8) on both fields, the title boosted; 100 papers added with a
   commit and a reload; a search counts every match and reads the best 100 (the filter ranks every
@@ -33,17 +35,31 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks.terms import ScanDictionary, percentile, rss_mb
 from benchmarks.texts import corpus_texts
 from papershelf.loaders.search.fuzzy import FuzzyIndex, query_terms
-from papershelf.loaders.search.paper_index import _added
+from papershelf.loaders.search.paper_index import PaperIndex, _added, load_cached, save_cached
 from papershelf.loaders.search.term_dictionary import TYPO_MIN_LENGTH, allowed_typos
-from papershelf.loaders.search.word_index import FieldIndex
+from papershelf.loaders.search.word_index import FieldIndex, Tokenizer
 
 QUERIES = ("difusion kv cahce", "diffusion kv")
 ADDED = 100
 CANDIDATES = ("trigram", "previous", "tantivy")
 WARM_PREFIX_LENGTHS = 12  # the previous lookups' tables of beginnings, built ahead by `warm`
+
+
+def previous_finish(self: Tokenizer) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """`Tokenizer.finish` as it was: every posting in one array, sorted at once."""
+    order = sorted(range(len(self.words)), key=self.words.__getitem__)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    keys = np.concatenate(self.keys) if self.keys else np.zeros(0, dtype=np.int64)
+    keys = np.sort((rank[keys >> 32] << 32) | (keys & 0xFFFFFFFF))
+    counts = np.bincount((keys >> 32).astype(np.int64), minlength=len(order))
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    return [self.words[i] for i in order], offsets, (keys & 0xFFFFFFFF).astype(np.int32)
 
 
 def typed(queries: tuple[str, ...] = QUERIES) -> list[list[str]]:
@@ -61,17 +77,22 @@ def more_papers(papers: int) -> list[tuple[str, str]]:
     return list(islice(corpus_texts(papers + ADDED), papers, None))
 
 
-def ours(papers: int, previous: bool) -> tuple[dict, Callable[[], Callable[[str], None]]]:
+def ours(papers: int, previous: bool, scratch: Path) -> tuple[dict, Callable[[], Callable[[str], None]]]:
+    if previous:
+        Tokenizer.finish = previous_finish  # type: ignore[method-assign]
     started = time.perf_counter()
     title, abstract = fields(papers)
     index = FuzzyIndex(title, abstract, papers)
     index.warm()
+    built = time.perf_counter() - started
+    save_cached(scratch / "index.npz", PaperIndex(np.arange(papers), index, (papers, papers, "")))
+    started = time.perf_counter()
     if previous:
         for field in (title, abstract):
             field.terms = ScanDictionary(field.words)
             for length in range(TYPO_MIN_LENGTH, WARM_PREFIX_LENGTHS + 1):
                 field.terms.prefixes(length)
-    figures = {"build_s": time.perf_counter() - started}
+    figures = {"build_s": built + time.perf_counter() - started}
     extra = more_papers(papers)
     started = time.perf_counter()
     if previous:
@@ -137,13 +158,43 @@ def tantivy_index(papers: int, scratch: Path) -> tuple[dict, Callable[[], Callab
     return figures, fresh
 
 
+def opened(candidate: str, path: Path, repeat: int) -> dict:
+    """A reader's start on the cache at `path`: the time to read it and warm it, and the RSS once
+    the queries were typed."""
+    before = rss_mb()
+    started = time.perf_counter()
+    if candidate == "previous":
+        with np.load(path, allow_pickle=False) as arrays:  # read whole, as the cache was
+            fields = [FieldIndex.from_arrays(arrays, name) for name in ("title", "abstract")]
+            size = len(arrays["ids"])
+        index = FuzzyIndex(*fields, size)
+        index.warm()
+        for field in fields:
+            field.terms = ScanDictionary(field.words)
+            for length in range(TYPO_MIN_LENGTH, WARM_PREFIX_LENGTHS + 1):
+                field.terms.prefixes(length)
+    else:
+        read = load_cached(path)
+        assert read is not None
+        index = read.fuzzy
+        index.warm()
+    figures = {"open_s": time.perf_counter() - started}
+    for _ in range(repeat):
+        for prefixes in typed():
+            searched = FuzzyIndex(index.title, index.abstract, index.size)
+            for prefix in prefixes:
+                searched.search(prefix)
+    figures["reader_mb"] = rss_mb() - before
+    return figures
+
+
 def measure(candidate: str, papers: int, repeat: int) -> dict:
     before = rss_mb()
     with tempfile.TemporaryDirectory() as scratch:
         if candidate == "tantivy":
             figures, fresh = tantivy_index(papers, Path(scratch))
         else:
-            figures, fresh = ours(papers, candidate == "previous")
+            figures, fresh = ours(papers, candidate == "previous", Path(scratch))
         figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
         figures["rss_mb"] = rss_mb() - before
         keys = []
@@ -152,6 +203,13 @@ def measure(candidate: str, papers: int, repeat: int) -> dict:
                 search = fresh()
                 keys += [timed(search, prefix) for prefix in prefixes]
         figures["keys"] = (statistics.median(keys), percentile(keys, 95), max(keys))
+        figures.update({"open_s": float("nan"), "reader_mb": float("nan")})
+        if candidate != "tantivy":
+            del fresh  # the built index goes before the reader's start is measured
+            command = [sys.executable, "-m", "benchmarks.index", "--measure", f"open-{candidate}"]
+            command += ["--cache", str(Path(scratch) / "index.npz"), "--repeat", str(repeat)]
+            done = subprocess.run(command, check=True, capture_output=True, text=True)
+            figures.update(json.loads(done.stdout.strip().splitlines()[-1]))
     return figures
 
 
@@ -172,6 +230,7 @@ def rows(papers_sizes: list[int], candidates: list[str], repeat: int) -> Iterato
             yield (
                 f"{papers:>9,} {candidate:9} {f['build_s']:>8.1f} {f['peak_mb']:>8.0f} {f['rss_mb']:>7.0f}"
                 f" {f['add_s']:>9.2f} {median:>8.2f} {p95:>7.2f} {worst:>7.1f}"
+                f" {f['open_s']:>7.2f} {f['reader_mb']:>9.0f}"
             )
 
 
@@ -182,7 +241,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=CANDIDATES)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure and args.measure.startswith("open-"):
+        print(json.dumps(opened(args.measure.removeprefix("open-"), args.cache, args.repeat)))
+        return
     if args.measure:
         print(json.dumps(measure(args.measure, args.papers[0], args.repeat)))
         return

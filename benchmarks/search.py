@@ -65,8 +65,9 @@ def read_index(store: Store) -> PaperIndex:
 def fresh_shelf(store: Store, index: PaperIndex, sort: str = "listing") -> Shelf:
     """A shelf on the index as just read: no term scores, candidates or view documents cached yet."""
     shelf = Shelf(store, sort=sort)
-    searcher = FuzzyIndex(index.fuzzy.title, index.fuzzy.abstract, index.fuzzy.size)
-    shelf.index = PaperIndex(index.ids, searcher, index.signature)
+    fuzzy = index.fuzzy
+    searcher = FuzzyIndex(fuzzy.title, fuzzy.abstract, fuzzy.built_size, fuzzy.added, fuzzy.gone)
+    shelf.index = PaperIndex(index.ids, searcher, index.signature, index.built)
     return shelf
 
 

@@ -106,6 +106,7 @@ def test_the_cache_keeps_the_build_and_what_was_added_since(store, tmp_path):
     assert path.stat().st_mtime_ns == built  # the index as built was not written again
     read = load_cached(path, caught_up.signature)
     assert read is not None and read.built == index.signature
+    assert not read.fuzzy.abstract.docs.flags.writeable  # mapped from the file, not read into memory
     for query in QUERIES:
         assert found(read, query) == found(caught_up, query)
     assert load_cached(path, index.signature) is None  # no longer current to the old store

@@ -1,8 +1,9 @@
-"""The fuzzy filter: an in-memory word index over titles and abstracts, fast at 100,000 papers.
+"""The fuzzy filter: an in-memory word index over titles and abstracts.
 
 A query is split into terms; a paper matches when every term matches a word of its title or
-abstract, exactly, as a prefix (the term being typed), with a typo (rapidfuzz's ratio against the
-vocabulary) or inside a longer word. Each kind of match has a weight, title matches above abstract
+abstract, exactly, as a prefix (the term being typed), with a typo (one edit from 4 letters, two
+from 8, found through the trigram `TermDictionary` rather than a pass over the vocabulary) or
+inside a longer word. Each kind of match has a weight, title matches above abstract
 matches and whole words above the rest, and papers are ranked by the sum over the terms.
 
 Each term is resolved to ranges of a sorted vocabulary whose postings are contiguous, so scoring a

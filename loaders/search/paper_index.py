@@ -4,9 +4,9 @@ Building it takes a minute at 1,000,000 papers, so it is built once and then cau
 added or rewritten since go into a small index of their own (`FuzzyIndex.added`) and the documents
 they replace or that were removed are left out (`FuzzyIndex.gone`); past `REBUILD_SHARE` of the
 built papers, a full build is cheaper to search and is done instead. The cache, in the user's cache
-directory and keyed by the store's path, is two files: the index as built, written once per build,
-and what was added since, rewritten at each catch-up. It is disposable: any problem reading it
-means a rebuild.
+directory and keyed by the store's path, is two files: the index as built, written once per build
+and memory-mapped when read (`MappedArrays`), and what was added since, rewritten at each
+catch-up. It is disposable: any problem reading it means a rebuild.
 
 The reader and the CLI call `open_index(browser, path)` to start (the cache caught up, or a build),
 then `index.caught_up(browser)` after a load or an outside change, and `save_cached` to keep it.
@@ -25,6 +25,7 @@ import numpy as np
 
 from papershelf.loaders.paths import store_companion_path
 from papershelf.loaders.search.fuzzy import FuzzyIndex
+from papershelf.loaders.search.mapped_npz import MappedArrays
 from papershelf.loaders.search.word_index import FieldIndex
 from papershelf.loaders.store.browse import Browser
 
@@ -32,9 +33,13 @@ CACHE_FORMAT = 3
 SPARSE_IDS = 8  # ids spread wider than this many times their count: no doc table
 REBUILD_SHARE, REBUILD_MINIMUM = 0.05, 20_000  # added papers past which a full build is done
 UNREADABLE = (OSError, EOFError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile)
+# One branch per way a paper can be due, so that each can use an index of its own.
 _CHANGED_SQL = """
-    SELECT id, title, abstract FROM papers
-    WHERE id > ? OR updated_at > ? OR id IN (SELECT value FROM json_each(?)) ORDER BY id
+    SELECT id, title, abstract FROM papers WHERE id IN (
+        SELECT id FROM papers WHERE id > ?1
+        UNION SELECT id FROM papers WHERE updated_at > ?2
+        UNION SELECT value FROM json_each(?3)
+    ) ORDER BY id
 """
 
 
@@ -158,7 +163,7 @@ def added_path(path: Path) -> Path:
 def load_cached(path: Path, signature: tuple | None = None) -> PaperIndex | None:
     """The cached index; None if it is unreadable, or not current to `signature` when given."""
     try:
-        with np.load(path, allow_pickle=False) as arrays:
+        with MappedArrays(path) as arrays:
             built = _read_signature(arrays)
             if built is None:
                 return None

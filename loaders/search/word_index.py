@@ -71,6 +71,7 @@ class FieldIndex:
             tokenizer.add(chunk)
         field = cls(*tokenizer.finish(), reference=reference)
         field.letter_masks(tokenizer.doc_count)
+        field.norms(tokenizer.doc_count)
         return field
 
     def arrays(self, name: str) -> dict[str, np.ndarray]:
@@ -79,6 +80,8 @@ class FieldIndex:
         arrays = {f"{name}_words": words, f"{name}_offsets": self.offsets, f"{name}_docs": self.docs}
         if self._letter_masks is not None:
             arrays[f"{name}_initials"], arrays[f"{name}_singles"] = self._letter_masks
+        if self._norms is not None:
+            arrays[f"{name}_norms"] = self._norms  # else computed from every posting when read
         return {**arrays, **self.terms.arrays(name)}
 
     @classmethod
@@ -89,7 +92,10 @@ class FieldIndex:
             masks = (arrays[f"{name}_initials"], arrays[f"{name}_singles"])
         words = text.split("\n") if text else []
         grams = TermDictionary.grams_from_arrays(arrays, name)
-        return cls(words, arrays[f"{name}_offsets"], arrays[f"{name}_docs"], masks, grams, reference)
+        field = cls(words, arrays[f"{name}_offsets"], arrays[f"{name}_docs"], masks, grams, reference)
+        if f"{name}_norms" in arrays:
+            field._norms = arrays[f"{name}_norms"]
+        return field
 
     def postings(self, first: int, last: int) -> np.ndarray:
         """The documents of the words in [first, last), a document once per word holding it."""
@@ -209,15 +215,36 @@ class Tokenizer:
         return word_id
 
     def finish(self) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """The words sorted, and each one's documents: `docs[offsets[i] : offsets[i + 1]]`."""
+        """The words sorted, and each one's documents: `docs[offsets[i] : offsets[i + 1]]`.
+
+        Each chunk's postings are placed where their words' postings go, chunk after chunk (so in
+        document order), and let go of: sorting all the postings at once held five copies of them,
+        4 GB at a million papers.
+        """
         order = sorted(range(len(self.words)), key=self.words.__getitem__)
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        keys = np.concatenate(self.keys) if self.keys else np.zeros(0, dtype=np.int64)
-        keys = np.sort((rank[keys >> 32] << 32) | (keys & 0xFFFFFFFF))
-        counts = np.bincount((keys >> 32).astype(np.int64), minlength=len(order))
-        offsets = np.concatenate(([0], np.cumsum(counts)))
-        return [self.words[i] for i in order], offsets, (keys & 0xFFFFFFFF).astype(np.int32)
+        counts = np.zeros(len(order), dtype=np.int64)
+        for keys in self.keys:
+            words, starts, lengths = _groups(keys)
+            counts[words] += lengths
+        offsets = np.concatenate(([0], np.cumsum(counts[order])))
+        fill = np.empty(len(order), dtype=np.int64)
+        fill[order] = offsets[:-1]  # where each word's next posting goes
+        docs = np.empty(int(offsets[-1]), dtype=np.int32)
+        while self.keys:
+            keys = self.keys.pop(0)
+            words, starts, lengths = _groups(keys)
+            places = np.repeat(fill[words] - starts, lengths) + np.arange(len(keys))
+            docs[places] = keys & 0xFFFFFFFF
+            fill[words] += lengths
+        return [self.words[i] for i in order], offsets, docs
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct words of sorted (word << 32 | document) keys, where each one's run starts, and
+    how long it is."""
+    words = keys >> 32
+    starts = np.flatnonzero(np.diff(words, prepend=np.int64(-1)))
+    return words[starts], starts, np.diff(np.append(starts, len(keys)))
 
 
 def _common_beginning(first: str, last: str) -> str:
