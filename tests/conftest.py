@@ -127,3 +127,19 @@ def fast_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fetch, "ARXIV_POLITENESS", quick)
     for name in ("PAPERSHELF_HF_ENDPOINT", "PAPERSHELF_ARXIV_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
+
+
+async def settle(pilot) -> None:
+    """Wait until the reader has answered everything asked: its store thread, its other threads
+    and Textual's workers are idle, and what they delivered is handled."""
+    import asyncio
+
+    quiet = 0
+    for _ in range(3000):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        quiet = quiet + 1 if pilot.app.settled() else 0
+        if quiet >= 2:
+            return
+        await asyncio.sleep(0.002)
+    raise AssertionError("the reader did not settle")

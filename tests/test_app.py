@@ -10,7 +10,7 @@ import pyperclip
 import pytest
 from textual import events
 
-from conftest import DATA, write
+from conftest import DATA, settle, write
 from papershelf.loaders import userdata
 from papershelf.loaders.search.fuzzy import FuzzyIndex
 from papershelf.loaders.sources.load import load_file
@@ -64,23 +64,39 @@ def copied(app: PapershelfApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return texts
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def reader(app: PapershelfApp) -> ReaderScreen:
     return app.reader
 
 
+def stored_papers(app: PapershelfApp, ids: list[int]) -> dict[int, object]:
+    """The papers of `ids` read by the test itself (the reader reads on its own thread)."""
+    with Store(app.state.store_path) as store:
+        return {p.id: p for p in userdata.annotate(store, store.papers(ids))}
+
+
+def paper_at(app: PapershelfApp, position: int):
+    paper_id = int(app.state.shelf.ids[position])
+    return stored_papers(app, [paper_id])[paper_id]
+
+
+def row(app: PapershelfApp, position: int):
+    return paper_at(app, position)
+
+
+def starred_ids(app: PapershelfApp) -> list[int]:
+    with Store(app.state.store_path) as store:
+        return [p.id for p in store.papers(starred_only=True)]
+
+
 def shown_titles(app: PapershelfApp) -> list[str]:
-    shelf = app.shelf
-    return [shelf.row(i).title for i in range(len(shelf))]
+    ids = [int(i) for i in app.state.shelf.ids]
+    papers = stored_papers(app, ids)
+    return [papers[i].title for i in ids]
 
 
 def current_title(app: PapershelfApp) -> str:
     screen = reader(app)
-    return app.shelf.row(screen.paper_list.cursor).title
+    return row(app, screen.paper_list.cursor).title
 
 
 async def burst(pilot, keys: list[str]) -> None:
@@ -108,7 +124,7 @@ async def test_first_screen_lists_every_paper_with_the_first_in_detail(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = reader(app)
-        assert len(app.shelf) == 334
+        assert len(app.state.shelf) == 334
         line = top_line(app)
         assert line.startswith(" All 334  Starred 0  ") and line.endswith(" 334 / 334  ·  listing order ")
         assert len(line) == SIZE[0]
@@ -181,7 +197,7 @@ async def test_the_scrollbar_pages_and_drags_and_the_wheel_scrolls(app):
         await pilot.mouse_down(PaperList, offset=(bar_x, 0))  # the thumb, dragged 3 rows
         await pilot.hover(PaperList, offset=(bar_x, 3))
         await pilot.mouse_up(PaperList, offset=(bar_x, 3))
-        lines_per_row = len(app.shelf) / height
+        lines_per_row = len(app.state.shelf) / height
         assert papers.scroll_y == pytest.approx(3 * lines_per_row, abs=1) and papers.cursor == 0
 
         scrolled = papers.scroll_y
@@ -236,23 +252,23 @@ async def test_filter_tolerates_typos_and_ranks_the_kv_cache_papers_first(app):
         assert set(shown_titles(app)[:2]) == KV_CACHE_PAPERS
         await pilot.press("enter")
         assert isinstance(app.focused, PaperList)
-        assert app.shelf.query == "difusion kv cahce"
+        assert app.state.shelf.query == "difusion kv cahce"
         await pilot.press("slash", "escape")
         await settle(pilot)
         assert isinstance(app.focused, PaperList)
-        assert len(app.shelf) == 334
+        assert len(app.state.shelf) == 334
 
 
 async def test_a_burst_of_keys_goes_where_the_focus_moves(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await burst(pilot, ["slash", *"kv/cache", "enter", "j", "j", "s"])
-        assert app.shelf.query == "kv/cache"
+        assert app.state.shelf.query == "kv/cache"
         assert isinstance(app.focused, PaperList)
         assert reader(app).paper_list.cursor == 2
-        assert app.shelf.browser.starred_ids().tolist() == [app.shelf.ids[2]]
+        assert starred_ids(app) == [app.state.shelf.ids[2]]
         await burst(pilot, ["slash", *"xyz", "escape", "G"])
-        assert reader(app).filter_input.value == app.shelf.query == ""
+        assert reader(app).filter_input.value == app.state.shelf.query == ""
         assert reader(app).paper_list.cursor == 333
 
 
@@ -277,7 +293,7 @@ async def until(pilot, condition) -> None:
 
 
 async def test_a_slow_search_finishes_in_a_worker(app, monkeypatch):
-    monkeypatch.setattr("papershelf.tui.screens.reader.SEARCH_BUDGET", 0.0)  # no search finishes in time
+    monkeypatch.setattr("papershelf.tui.state.owner.SEARCH_BUDGET", 0.0)  # no search finishes in time
     on_ui_thread = []
     score = FuzzyIndex._score
 
@@ -290,13 +306,13 @@ async def test_a_slow_search_finishes_in_a_worker(app, monkeypatch):
         await settle(pilot)
         await pilot.press("slash", *"difusion kv cahce")
         await settle(pilot)
-        assert app.shelf.query == "difusion kv cahce"
+        assert app.state.shelf.query == "difusion kv cahce"
         assert set(shown_titles(app)[:2]) == KV_CACHE_PAPERS
         assert on_ui_thread and not any(on_ui_thread)
 
 
 async def test_a_stale_search_is_dropped(app, monkeypatch):
-    monkeypatch.setattr("papershelf.tui.screens.reader.SEARCH_BUDGET", 0.0)
+    monkeypatch.setattr("papershelf.tui.state.owner.SEARCH_BUDGET", 0.0)
     started, finish = threading.Event(), threading.Event()
     score = FuzzyIndex._score
 
@@ -311,24 +327,24 @@ async def test_a_stale_search_is_dropped(app, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = reader(app)
-        show_filtered = screen.show_filtered
+        show_filtered = app.state._show_filtered
 
-        def offer(result):
+        def offer(result, keep_paper, otherwise):
             offered.append(result.query)
-            show_filtered(result)
+            show_filtered(result, keep_paper, otherwise)
 
-        monkeypatch.setattr(screen, "show_filtered", offer)
+        monkeypatch.setattr(app.state, "_show_filtered", offer)
         screen.filter_input.value = "diffusion"
         await until(pilot, started.is_set)
         screen.filter_input.value = "kv"  # while "diffusion" is searched in a worker
-        await until(pilot, lambda: app.shelf.query == "kv")
-        kv_ids = list(app.shelf.ids)
+        await until(pilot, lambda: app.state.shelf.query == "kv")
+        kv_ids = list(app.state.shelf.ids)
         finish.set()
         await settle(pilot)
         assert offered == ["kv"]  # the cancelled worker's result was not even offered
-        assert app.shelf.query == "kv" and list(app.shelf.ids) == kv_ids
-        show_filtered(app.shelf.filtered("diffusion"))  # nor would it be shown, being stale
-        assert app.shelf.query == "kv" and list(app.shelf.ids) == kv_ids
+        assert app.state.shelf.query == "kv" and list(app.state.shelf.ids) == kv_ids
+        show_filtered(app.state.shelf.filtered("diffusion"), None, 0)  # nor would it be shown, being stale
+        assert app.state.shelf.query == "kv" and list(app.state.shelf.ids) == kv_ids
 
 
 async def test_star_is_committed_at_once_and_shows_in_the_starred_view(app, db_path):
@@ -340,20 +356,20 @@ async def test_star_is_committed_at_once_and_shows_in_the_starred_view(app, db_p
             assert [p.title for p in other.papers(starred_only=True)] == [title]
         await pilot.press("r")
         await pilot.pause()
-        assert app.shelf.view == "starred"
+        assert app.state.shelf.view == "starred"
         assert shown_titles(app) == [title]
         await pilot.press("s")
         assert shown_titles(app) == []
         await pilot.press("a")
         await pilot.pause()
-        assert len(app.shelf) == 334
+        assert len(app.state.shelf) == 334
 
 
 async def test_starred_view_is_newest_star_first_and_filters(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("s", "j", "s", "j", "s")
-        starred = [app.shelf.row(i).title for i in (2, 1, 0)]
+        starred = [row(app, i).title for i in (2, 1, 0)]
         await pilot.press("r")
         await settle(pilot)
         assert shown_titles(app) == starred
@@ -369,18 +385,19 @@ async def test_a_star_made_elsewhere_appears_without_a_restart(app, db_path):
         await settle(pilot)
         title = current_title(app)
         with Store(db_path) as other:
-            other.set_starred([app.shelf.row(0).id], True)
-        reader(app).notice_outside_changes()
+            other.set_starred([row(app, 0).id], True)
+        app.state.check_outside_changes()
+        await settle(pilot)
         await pilot.pause()
-        assert app.shelf.row(0).starred
-        assert app.shelf.starred_count == 1
+        assert row(app, 0).starred
+        assert app.state.shelf.starred_count == 1
         assert current_title(app) == title
 
 
 async def test_copy_link_markdown_and_numbered_links(app, copied):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        paper = app.shelf.paper(0)
+        paper = paper_at(app, 0)
         await pilot.press("y", "Y", "1")
         assert copied == [paper.link, f"[{paper.title}]({paper.link})", paper.link]
         assert notifications(app)[0] == f"Copied: {paper.link}"
@@ -391,7 +408,7 @@ async def test_copy_link_markdown_and_numbered_links(app, copied):
 async def test_c_copies_the_citation_key_the_detail_shows(app, copied):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        paper = app.shelf.paper(0)
+        paper = paper_at(app, 0)
         assert paper.citekey == "predictingorder"
         assert f"cite as {paper.citekey}" in app.screen.query_one(PaperDetail).plain
         await pilot.press("c")
@@ -404,7 +421,7 @@ async def test_numbered_links_follow_the_detail_pane(app, copied):
         app.jump_to(81)
         await pilot.pause()
         await pilot.press("2", "3")
-        paper = app.shelf.paper(reader(app).paper_list.cursor)
+        paper = paper_at(app, reader(app).paper_list.cursor)
         assert copied == paper.urls
         detail = reader(app).query_one(PaperDetail).plain
         assert all(f"{n}   {url}" in detail for n, url in enumerate([paper.link, *paper.urls], 1))
@@ -417,7 +434,7 @@ async def test_pyperclip_is_used_on_a_desktop_and_its_failure_is_harmless(app, c
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("y")
-        assert desktop == copied == [app.shelf.paper(0).link]
+        assert desktop == copied == [paper_at(app, 0).link]
 
         def no_clipboard(text: str) -> None:
             raise pyperclip.PyperclipException("no copy/paste mechanism")
@@ -433,7 +450,7 @@ async def test_open_uses_the_browser_locally_and_copies_over_ssh(app, copied, mo
     monkeypatch.setattr(app, "open_url", lambda url, **kwargs: opened.append(url))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        link = app.shelf.paper(0).link
+        link = paper_at(app, 0).link
         await pilot.press("o")
         assert opened == [link] and copied == []
         monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
@@ -456,12 +473,12 @@ async def test_palette_sorts_and_jumps_to_a_paper_by_title(app):
         await settle(pilot)
         app.sort_by("upvotes")
         await settle(pilot)
-        upvotes = [app.shelf.row(i).upvotes for i in range(5)]
+        upvotes = [row(app, i).upvotes for i in range(5)]
         assert upvotes == sorted(upvotes, reverse=True) and upvotes[0] is not None
-        hits = app.papers_titled("attention kv cache", 5)
+        hits = await app.papers_titled("attention kv cache", 5)
         assert hits[0][1] == "Attention Is All You Need for KV Cache in Diffusion LLMs"
         app.jump_to(hits[0][0])
-        await pilot.pause()
+        await settle(pilot)
         assert current_title(app) == hits[0][1]
 
 
@@ -481,7 +498,7 @@ async def test_view_sort_theme_and_selection_are_remembered(sample_store, settin
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert again.theme == "nord"
-        assert again.shelf.sort == "title"
+        assert again.state.shelf.sort == "title"
         assert current_title(again) == selected
 
 
@@ -506,9 +523,10 @@ async def test_load_from_the_palette_runs_in_the_background(app, tmp_path):
         await settle(pilot)
         app.load_path(str(page))
         await settle(pilot)
-        reader(app).notice_outside_changes()
+        app.state.check_outside_changes()
         await settle(pilot)
-        assert len(app.shelf) == 335
+        await settle(pilot)
+        assert len(app.state.shelf) == 335
         assert "1 new" in notifications(app)[-1]
         app.load_path(str(tmp_path / "missing.txt"))
         await settle(pilot)
@@ -518,11 +536,12 @@ async def test_load_from_the_palette_runs_in_the_background(app, tmp_path):
 async def test_export_the_reading_list(app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("s", "r")
+        await settle(pilot)
         target = tmp_path / "reading.md"
-        app.export_list("Starred", str(target))
-        await pilot.pause()
-        assert app.shelf.row(0).title.split(":")[0] in target.read_text()
+        app.export_to(str(target))
+        await settle(pilot)
+        assert row(app, 0).title.split(":")[0] in target.read_text()
         assert "Exported 1 paper of “Starred”" in notifications(app)[-1]
 
 
@@ -557,7 +576,7 @@ async def test_fetch_today_from_the_palette(app, hf_today):
             notifications(app)[-1]
             == "Hugging Face daily papers 2025-06-17: 3 papers (2 new, 1 updated, 1 skipped)"
         )
-        assert len(app.shelf) == 334 + 2  # one was a page copy of the sample, one had no title
+        assert len(app.state.shelf) == 334 + 2  # one was a page copy of the sample, one had no title
         assert "Predicting the Order of Upcoming Tokens" in " ".join(shown_titles(app))
         assert "fetching" not in top_line(app)
 
@@ -570,7 +589,7 @@ async def test_a_failed_fetch_says_so_in_one_line_and_keeps_the_store(app, hf_to
         await settle(pilot)
         message = notifications(app)[-1]
         assert message.startswith("Fetch failed:") and "\n" not in message
-        assert len(app.shelf) == 334
+        assert len(app.state.shelf) == 334
 
 
 async def test_a_week_fetch_shows_progress_and_can_be_stopped(app, hf_today):
@@ -600,7 +619,7 @@ async def test_the_picker_adds_to_a_new_list_and_takes_out_with_undo(app, sample
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("j")
-        second = app.shelf.paper(1)
+        second = paper_at(app, 1)
         await pilot.press("l")
         assert isinstance(app.screen, ListPicker)
         await pilot.press(*"for the survey", "enter")
@@ -608,22 +627,22 @@ async def test_the_picker_adds_to_a_new_list_and_takes_out_with_undo(app, sample
         assert lists.list_paper_ids(sample_store, "for the survey") == [second.id]
         await pilot.press("j")
         await pick_list(pilot, "to read")  # no list holds these letters in order: a new list
-        assert lists.list_paper_ids(sample_store, "to read") == [app.shelf.paper(2).id]
+        assert lists.list_paper_ids(sample_store, "to read") == [paper_at(app, 2).id]
         await pick_list(pilot, "survy")  # a letter left out still finds the list
-        assert lists.list_paper_ids(sample_store, "for the survey") == [second.id, app.shelf.paper(2).id]
+        assert lists.list_paper_ids(sample_store, "for the survey") == [second.id, paper_at(app, 2).id]
         await pilot.press("k")
         await pick_list(pilot, "survey")  # the paper is in it: taken out
-        assert lists.list_paper_ids(sample_store, "for the survey") == [app.shelf.paper(2).id]
+        assert lists.list_paper_ids(sample_store, "for the survey") == [paper_at(app, 2).id]
         assert "u undoes" in notifications(app)[-1]
         await pilot.press("u")
         await settle(pilot)
-        assert lists.list_paper_ids(sample_store, "for the survey") == [second.id, app.shelf.paper(2).id]
+        assert lists.list_paper_ids(sample_store, "for the survey") == [second.id, paper_at(app, 2).id]
         await pilot.press("l", "escape")
         assert isinstance(app.screen, ReaderScreen)
 
 
 async def test_a_list_view_shows_its_papers_in_order_and_J_K_move_them(app, sample_store):
-    ids = [int(i) for i in app.shelf.ids[:3]]
+    ids = [paper.id for paper in sample_store.papers([1, 2, 3])]
     lists.create_list(sample_store, "to reproduce")
     lists.add_to_list(sample_store, "to reproduce", ids)
     async with app.run_test(size=SIZE) as pilot:
@@ -632,8 +651,8 @@ async def test_a_list_view_shows_its_papers_in_order_and_J_K_move_them(app, samp
         assert isinstance(app.screen, ListsScreen)
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert (app.shelf.view, app.shelf.list_name) == ("list", "to reproduce")
-        assert app.shelf.ids.tolist() == ids
+        assert (app.state.shelf.view, app.state.shelf.list_name) == ("list", "to reproduce")
+        assert app.state.shelf.ids.tolist() == ids
         assert " to reproduce 3  " in top_line(app)
         await pilot.press("J")
         await settle(pilot)
@@ -643,7 +662,7 @@ async def test_a_list_view_shows_its_papers_in_order_and_J_K_move_them(app, samp
         await settle(pilot)
         assert lists.list_paper_ids(sample_store, "to reproduce") == ids
         await pilot.press("a")
-        assert app.shelf.view == "all" and "to reproduce" not in top_line(app)
+        assert app.state.shelf.view == "all" and "to reproduce" not in top_line(app)
 
 
 async def test_the_lists_pane_creates_renames_and_deletes_with_a_question(app, sample_store):
@@ -670,7 +689,7 @@ async def test_the_lists_pane_creates_renames_and_deletes_with_a_question(app, s
 async def test_notes_are_edited_shown_filtered_and_deleted_with_undo(app, sample_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        paper = app.shelf.paper(5)
+        paper = paper_at(app, 5)
         app.jump_to(paper.id)
         await pilot.press("n")
         assert isinstance(app.screen, NoteEditor)
@@ -704,27 +723,27 @@ async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(ap
     monkeypatch.setattr("papershelf.tui.screens.keeping.READ_AFTER", 0.2)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        first = app.shelf.paper(0)
+        first = paper_at(app, 0)
         await pilot.pause(0.5)
         assert first.id in userdata.read_ids(sample_store)
-        assert app.shelf.row(0).read
+        assert row(app, 0).read
         await pilot.press("m")  # back to unread, and it stays so while shown
         await pilot.pause(0.5)
         assert first.id not in userdata.read_ids(sample_store)
         await pilot.press("j", "m")
-        second = app.shelf.paper(1)
+        second = paper_at(app, 1)
         assert userdata.read_ids(sample_store) == {second.id}
         await pilot.press("U")
         await settle(pilot)
-        assert len(app.shelf) == 333 and app.shelf.position_of(second.id) is None
+        assert len(app.state.shelf) == 333 and app.state.shelf.position_of(second.id) is None
         await pilot.press("m")  # read while shown: kept until the view is left
-        reader(app).reread(None)
+        app.state.reread()
         await settle(pilot)
-        assert len(app.shelf) == 333
+        assert len(app.state.shelf) == 333
         assert "unread 333 / 333" in top_line(app)
         await pilot.press("U")
         await settle(pilot)
-        assert len(app.shelf) == 334
+        assert len(app.state.shelf) == 334
 
 
 async def test_unstarring_can_be_undone_keeping_the_star_time(app, sample_store):
@@ -732,13 +751,13 @@ async def test_unstarring_can_be_undone_keeping_the_star_time(app, sample_store)
         await settle(pilot)
         await pilot.press("s", "j", "s", "r")
         await settle(pilot)
-        order = app.shelf.ids.tolist()
+        order = app.state.shelf.ids.tolist()
         await pilot.press("s")
         await settle(pilot)
-        assert len(app.shelf) == 1
+        assert len(app.state.shelf) == 1
         await pilot.press("u")
         await settle(pilot)
-        assert app.shelf.ids.tolist() == order
+        assert app.state.shelf.ids.tolist() == order
 
 
 async def test_a_list_view_and_unread_only_are_remembered(sample_store, settings_file):
@@ -752,22 +771,22 @@ async def test_a_list_view_and_unread_only_are_remembered(sample_store, settings
     again = PapershelfApp(sample_store, settings_file)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        shelf = again.shelf
+        shelf = again.state.shelf
         assert (shelf.view, shelf.list_name, shelf.unread_only) == ("list", "this week", True)
         lists.delete_list(sample_store, "this week")  # as another copy of the app would
-        again.reader.reread(None)
+        again.state.reread()
         await settle(pilot)
-        assert again.shelf.view == "all" and "this week" not in top_line(again)
+        assert again.state.shelf.view == "all" and "this week" not in top_line(again)
 
 
 async def test_keys_typed_behind_a_dialog_key_go_to_the_dialog(app, sample_store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await burst(pilot, ["n", *"quick", "ctrl+s"])
-        assert userdata.get_note(sample_store, app.shelf.paper(0).id) == "quick"
+        assert userdata.get_note(sample_store, paper_at(app, 0).id) == "quick"
         await burst(pilot, ["l", *"later", "enter", "n", "escape"])
         assert isinstance(app.screen, ReaderScreen)
-        assert lists.list_paper_ids(sample_store, "later") == [app.shelf.paper(0).id]
+        assert lists.list_paper_ids(sample_store, "later") == [paper_at(app, 0).id]
 
 
 async def test_renaming_the_list_shown_keeps_it_shown(app, sample_store):
@@ -778,5 +797,5 @@ async def test_renaming_the_list_shown_keeps_it_shown(app, sample_store):
         app.reader.show_list("alpha")
         await pilot.press("L", "R", "ctrl+u", *"beta", "enter", "escape")
         await settle(pilot)
-        assert (app.shelf.view, app.shelf.list_name) == ("list", "beta")
-        assert app.settings.list_name == "beta"
+        assert (app.state.shelf.view, app.state.shelf.list_name) == ("list", "beta")
+        assert app.state.settings.list_name == "beta"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
+from conftest import settle
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import lists
 from papershelf.tui.app import PapershelfApp
@@ -29,11 +30,6 @@ def app(sample_store: Store) -> PapershelfApp:
     return PapershelfApp(sample_store, None)
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def top_line(app: PapershelfApp) -> str:
     return app.reader.top_bar.render_line(0).text
 
@@ -48,12 +44,12 @@ async def test_clicking_a_tab_switches_the_view_and_keeps_the_focus(app):
         await pilot.press("s")
         await pilot.click(TopBar, offset=(top_line(app).index("Starred"), 0))
         await settle(pilot)
-        assert app.shelf.view == "starred" and len(app.shelf) == 1
+        assert app.state.shelf.view == "starred" and len(app.state.shelf) == 1
         assert top_line(app).endswith(" 1 / 1  ·  listing order ")
         assert isinstance(app.focused, PaperList)
         await pilot.click(TopBar, offset=(top_line(app).index("All"), 0))
         await settle(pilot)
-        assert app.shelf.view == "all" and len(app.shelf) == 334
+        assert app.state.shelf.view == "all" and len(app.state.shelf) == 334
 
 
 async def test_the_active_tab_is_highlighted_in_the_theme_colours(app):
@@ -92,7 +88,7 @@ async def test_clicking_a_key_presses_it(app):
         await settle(pilot)
         await pilot.click(KeyBar, offset=(key_line(app).index("Star"), 0))
         await settle(pilot)
-        assert app.shelf.starred_count == 1
+        assert app.state.shelf.starred_count == 1
         await pilot.click(KeyBar, offset=(key_line(app).index("?"), 0))
         assert isinstance(app.screen, HelpScreen)
 

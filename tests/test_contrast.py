@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from rich.color import Color
 
+from conftest import settle
 from papershelf.tui.app import PapershelfApp
 from papershelf.tui.widgets.contrast import contrast, readable_on
 
@@ -37,12 +38,12 @@ async def test_cursor_row_and_matches_are_readable(sample_store, tmp_path, theme
         app.theme = theme
         await pilot.press("slash", *"diffusion")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         paper_list = app.reader.paper_list
         for focused in ("filter", "list"):
             if focused == "list":
                 await pilot.press("enter")  # keeps the filter, focuses the list
-                await pilot.pause()
+                await settle(pilot)
             assert app.reader.filter_input.has_focus == (focused == "filter")
             for y in range(4):  # the cursor row and rows with highlighted matches
                 ratios = line_ratios(paper_list.render_line(y))

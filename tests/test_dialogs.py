@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import settle
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import lists
 from papershelf.tui.app import PapershelfApp
@@ -24,20 +25,20 @@ async def test_down_and_up_move_the_highlight_and_enter_picks_it(sample_store: S
     app = PapershelfApp(sample_store, tmp_path / "reader.json")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        paper_id = app.shelf.paper(0).id
+        await settle(pilot)
+        paper_id = app.state.id_at(0)
         await pilot.press("l")
         assert isinstance(app.screen, ListPicker)
         # Starred first, then the lists by name: Down twice, Up once is the first list.
         await pilot.press("down", "down", "up", "enter")
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert lists.list_paper_ids(sample_store, "for the survey") == [paper_id]
         assert lists.list_paper_ids(sample_store, "to reproduce") == []
         assert lists.list_paper_ids(sample_store, lists.STARRED) == []  # the star was not toggled
         await pilot.press("l", "up", "enter")  # Up from the top wraps to the last list
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert lists.list_paper_ids(sample_store, "to reproduce") == [paper_id]
 
 
@@ -49,7 +50,7 @@ async def test_help_scrolls_with_j_and_k_and_names_groups_plainly(sample_store: 
     app = PapershelfApp(sample_store, tmp_path / "reader.json")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         keys = app.screen.query_one("#help", VerticalScroll)
         table = app.screen.keys_table()
@@ -64,13 +65,13 @@ async def test_help_scrolls_with_j_and_k_and_names_groups_plainly(sample_store: 
         ]
         assert keys.max_scroll_y > 0
         await pilot.press("j", "j", "j")
-        await pilot.pause()
+        await settle(pilot)
         assert keys.scroll_y == 3
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         assert keys.scroll_y == 2
         await pilot.press("G")
-        await pilot.pause()
+        await settle(pilot)
         assert keys.scroll_y == keys.max_scroll_y
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -98,9 +99,9 @@ async def test_tab_completes_a_path_in_the_load_prompt(tmp_path: Path, sample_st
     app = PapershelfApp(sample_store, tmp_path / "reader.json")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         app.push_screen(Prompt("Load:", paths=True))
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*f"{tmp_path}/pag", "tab")  # beside it: papershelf.db
         answer = app.screen.query_one(Input)
         assert answer.value == f"{tmp_path}/pages/"

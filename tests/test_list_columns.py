@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import settle
 from papershelf.loaders.models import Paper, paper_row
 from papershelf.loaders.store.browse import ListRow
 from papershelf.loaders.store.database import Store
@@ -45,7 +46,7 @@ async def test_without_metadata_the_title_takes_the_whole_line(store, tmp_path, 
     app = PapershelfApp(store, tmp_path / "reader.json")
     async with app.run_test(size=size) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         paper_list = app.reader.paper_list
         line = paper_list.render_line(0).text
         assert line.startswith("  A Title Long") and line.rstrip().endswith("…")
@@ -63,7 +64,7 @@ async def test_a_date_on_screen_gets_a_column_and_the_titles_line_up(store, tmp_
     app = PapershelfApp(store, tmp_path / "reader.json")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         paper_list = app.reader.paper_list
         first, second = (paper_list.render_line(y).text for y in (0, 1))
         assert first.rstrip().endswith("… Jun 18 ▲42")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import settle
 from papershelf.loaders.models import Paper, paper_row
 from papershelf.loaders.store.database import Store
 from papershelf.tui.app import PapershelfApp
@@ -49,7 +50,7 @@ async def test_the_detail_shows_the_sites_fields_and_v_toggles_the_summary(fetch
     app = PapershelfApp(fetched, tmp_path / "reader.json")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         detail = app.reader.query_one(PaperDetail)
         text = detail.plain
         assert (

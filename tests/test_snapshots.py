@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import settle as settled
 from conftest import write
 from papershelf.loaders import userdata
 from papershelf.loaders.sources.load import load_file
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import lists
 from papershelf.tui.app import PapershelfApp
-from papershelf.tui.shelf import Shelf
 
 SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
 PAPER_WITH_LINKS = 81
@@ -32,11 +32,6 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def app(sample_store: Store) -> PapershelfApp:
     return PapershelfApp(sample_store, None)
-
-
-async def settled(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -91,7 +86,7 @@ def test_markup_looking_title(snap_compare, store, tmp_path, size):
 @pytest.fixture
 def kept_app(sample_store: Store) -> PapershelfApp:
     """The sample with a list of three papers (one starred, one read, one with a note)."""
-    ids = [int(i) for i in Shelf(sample_store).ids[:3]]
+    ids = [paper.id for paper in sample_store.papers([1, 2, 3])]
     lists.create_list(sample_store, "for the survey")
     lists.create_list(sample_store, "to reproduce [draft]")
     lists.add_to_list(sample_store, "for the survey", ids)

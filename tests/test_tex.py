@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import settle
 from papershelf.loaders.tex import render_tex
 
 
@@ -72,9 +73,9 @@ async def test_the_reader_shows_titles_and_abstracts_rendered(sample_store, tmp_
         await pilot.app.workers.wait_for_complete()
         await pilot.press("slash", *"causal concept guided", "enter")
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         paper_list = app.reader.paper_list
-        assert app.shelf.row(paper_list.cursor).title.startswith("C$^2$DLM")  # stored literally
+        assert app.state.row(paper_list.cursor).title.startswith("C$^2$DLM")  # stored literally
         assert paper_list.render_line(0).text.startswith("  C²DLM: Causal Concept-Guided")
         detail = app.reader.query_one(PaperDetail).plain
         assert detail.startswith("C²DLM: Causal Concept-Guided")

@@ -1,13 +1,12 @@
-"""The papershelf reader: a thin App holding the store, the remembered settings and the screens."""
+"""The papershelf reader: a thin App that wires the state owner to the screens."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
-import functools
-import gc
-import re
 import threading
 from pathlib import Path
+from typing import cast
 
 from textual import work
 from textual.app import App
@@ -15,22 +14,12 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from papershelf.loaders import userdata
+from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.store.database import Store
-from papershelf.loaders.text import clean_text, plural
-from papershelf.loaders.userdata import lists
+from papershelf.tui.messages import Delivered, StateChanged
 from papershelf.tui.screens.reader import ReaderScreen
 from papershelf.tui.settings import Settings, settings_path
-from papershelf.tui.shelf import Shelf
-
-EXPORT_FORMATS = {".md": "markdown", ".bib": "bibtex", ".json": "json", ".jsonl": "jsonl", ".csv": "csv"}
-
-
-@functools.cache
-def freeze_imports() -> None:
-    """Leave what was imported, which lives as long as the process, out of the collector's full
-    passes: one would otherwise walk it all before the first screen (20–70 ms)."""
-    gc.freeze()
+from papershelf.tui.state.owner import Change, ReaderState, freeze_long_lived
 
 
 def _commands():
@@ -52,108 +41,132 @@ class PapershelfApp(App[None]):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(self, store: Store, settings_file: Path | None = None):
-        freeze_imports()
+    def __init__(self, store: Store | Path, settings_file: Path | None = None):
+        freeze_long_lived()
         super().__init__()
-        self.store = store
-        self.settings_file = settings_file
-        self.settings = Settings.load(settings_file) if settings_file else Settings()
-        settings = self.settings
-        self.shelf = Shelf(store, settings.view, settings.sort, settings.list_name, settings.unread_only)
+        store_path = store.path if isinstance(store, Store) else Path(store)
+        settings = Settings.load(settings_file) if settings_file else Settings()
+        self.state = ReaderState(store_path, settings, settings_file, self.deliver, self.changed, self.say)
         self.fetching: Worker | None = None
         self.stopping_fetch = threading.Event()
 
     def get_default_screen(self) -> ReaderScreen:
         # The reader is the app's first screen rather than one pushed over it: one screen composed
         # and laid out before the first frame, not two.
-        return ReaderScreen(self.store, self.shelf, selected=self.settings.paper_id)
+        return ReaderScreen(self.state)
 
     def on_mount(self) -> None:
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
-        self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
+        settings = self.state.settings
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self.theme_changed_signal.subscribe(self, lambda theme: self.state.remember(theme=theme.name))
 
     @property
     def reader(self) -> ReaderScreen:
         return next(s for s in self.screen_stack if isinstance(s, ReaderScreen))
 
-    def remember(self, **changes: object) -> None:
-        for name, value in changes.items():
-            setattr(self.settings, name, value)
-        if self.settings_file:
-            self.settings.save(self.settings_file)
+    # What the state owner is given -----------------------------------------------------------
+
+    def deliver(self, handle) -> None:
+        """Run `handle` on the UI thread; called from any thread."""
+        self.post_message(Delivered(handle))
+
+    def on_delivered(self, message: Delivered) -> None:
+        message.handle()
+
+    def changed(self, change: Change) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(StateChanged(change))
+
+    def say(self, text: str, severity: str) -> None:
+        level: SeverityLevel = severity if severity in ("information", "warning", "error") else "information"  # type: ignore[assignment]
+        self.notify(terminal(text), severity=level, markup=False)
+
+    def settled(self) -> bool:
+        """Whether everything asked of the store and the threads is answered (for tests)."""
+        return self.state.settled()
+
+    # Keys ---------------------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
         self.stop_fetch()
-        self.remember(paper_id=self.reader.paper_list.paper_id)
-        self.exit()
+        unsaved = self.state.close()
+        if unsaved:
+            reason = (
+                f"{unsaved} change{'s' if unsaved != 1 else ''} could not be saved: the store stayed locked"
+            )
+            self.exit(message=f"papershelf: error: {reason}")
+        else:
+            self.exit()
 
     def action_help(self) -> None:
-        from papershelf.tui.screens.help import HelpScreen
+        from papershelf.tui.screens.help import HelpScreen, reader_keys
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(reader_keys(type(self), type(self.reader))))
 
     # Used by the command palette --------------------------------------------------------------
 
     def sort_by(self, sort: str) -> None:
-        self.reader.sort_by(sort)
+        self.state.sort_by(sort)
 
     def show_view(self, view: str) -> None:
-        self.reader.action_show_view(view)
+        self.state.show_view(view)
 
-    def papers_titled(self, query: str, limit: int) -> list[tuple[int, str, float]]:
+    async def papers_titled(self, query: str, limit: int) -> list[tuple[int, str, float]]:
         """Papers whose title matches `query`, best first, with a palette score (0–1)."""
         from papershelf.loaders.search.fuzzy import title_spans
 
-        index = self.shelf.index
+        index = self.state.shelf.index
         if index is None or not query.strip():
             return []
         matches = index.fuzzy.search(query)
+        if matches is None:  # not asked to stop: never so
+            return []
         ids = [int(i) for i in index.ids[matches.docs[: limit * 4]]]
-        rows = self.shelf.browser.rows(ids)
+        answer: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.state.rows_for(ids, answer.set_result)
+        rows = await answer
         best = float(matches.scores[0]) if len(matches) else 1.0
         scores = matches.scores[: len(ids)].tolist()
-        found = [(i, rows[i].title, score / best) for i, score in zip(ids, scores, strict=True)]
+        found = [(i, rows[i].title, score / best) for i, score in zip(ids, scores, strict=True) if i in rows]
         return [hit for hit in found if title_spans(query, hit[1])][:limit]
 
     def jump_to(self, paper_id: int) -> None:
-        self.reader.jump_to(paper_id)
+        self.state.jump_to(paper_id)
+        self.reader.paper_list.focus()
 
     def ask_export(self) -> None:
-        """Ask where to export the list shown: all papers, Starred, or one of the user's lists."""
+        """Ask where to export the papers shown (the view, sorted and filtered)."""
+        import re
+
         from papershelf.tui.screens.prompt import Prompt
 
-        name = None if self.shelf.view == "all" else self.shelf.view_name
+        shelf = self.state.shelf
+        name = None if shelf.view == "all" else shelf.view_name
         slug = "-".join(re.findall(r"\w+", (name or "all").casefold())) or "list"
+        shown = (
+            f"{len(shelf):,} of “{name or 'All papers'}”"
+            if shelf.query.strip()
+            else f"“{name or 'All papers'}”"
+        )
         self.push_screen(
-            Prompt(
-                f"Export “{name or 'All papers'}” to (.md, .bib, .json, .jsonl, .csv):",
-                f"~/papershelf-{slug}.md",
-            ),
-            lambda answer: answer and self.export_list(name, answer),
+            Prompt(f"Export {shown} to (.md, .bib, .json, .jsonl, .csv, .ris):", f"~/papershelf-{slug}.md"),
+            self.export_to,
         )
 
-    def export_list(self, name: str | None, answer: str) -> None:
-        """Write the list called `name` (None: every paper, in the shown sort) to the file `answer`."""
-        from papershelf.loaders.export.formats import export
+    def export_to(self, answer: str | None) -> None:
+        from papershelf.loaders.export.view import format_for
 
-        title = name or "All papers"
+        if not answer:
+            return
         try:
             path = Path(answer).expanduser()
-            if name is None:
-                ids = [int(i) for i in self.shelf.browser.paper_ids(self.shelf.sort)]
-            else:
-                ids = lists.list_paper_ids(self.store, name)
-            papers = userdata.annotate(self.store, self.store.papers(ids))
-            format_ = EXPORT_FORMATS.get(path.suffix.lower(), "markdown")
-            with path.open("w", encoding="utf-8", newline="") as out:
-                count = export(papers, format_, out, title=title)
-        except (OSError, RuntimeError, lists.UserDataError) as error:  # RuntimeError: ~nobody
-            reason = getattr(error, "strerror", None) or str(error)
-            self.notify(f"Could not export to {answer}: {reason}", severity="error", markup=False)
+            format_ = format_for(path, "markdown")
+        except (RuntimeError, ValueError) as error:  # RuntimeError: `~nobody/…`
+            self.say(f"Could not export to {answer}: {error}", "error")
             return
-        self.notify(f"Exported {plural(count, 'paper')} of “{title}” to {path} ({format_})", markup=False)
+        self.state.export_shown(path, format_)
 
     def ask_load(self) -> None:
         from papershelf.tui.screens.prompt import Prompt
@@ -166,18 +179,11 @@ class PapershelfApp(App[None]):
         if not answer:
             return
         try:
-            self.load_in_background(Path(answer).expanduser())
+            path = Path(answer).expanduser()
         except RuntimeError as error:  # `~nobody/…`
-            self.notify(f"Could not load {answer}: {error}", severity="error", markup=False)
-
-    @work(thread=True, group="load")
-    def load_in_background(self, path: Path) -> None:
-        from papershelf.loaders.sources.load import load_paths
-
-        with Store(self.store.path) as store:
-            for outcome in load_paths(store, (path,)):
-                severity = "error" if outcome.failed else "information"
-                self.call_from_thread(self.notify, outcome.line(), severity=severity, markup=False)
+            self.say(f"Could not load {answer}: {error}", "error")
+            return
+        self.state.load([path])
 
     # Fetching from Hugging Face, with the reader showing progress ------------------------------
 
@@ -207,7 +213,7 @@ class PapershelfApp(App[None]):
                 raise FetchStopped  # between days: what was fetched so far stays stored
             self.call_from_thread(self.reader.fetch_progress, done, total)
 
-        with Store(self.store.path) as store:
+        with Store(self.state.store_path) as store:
             try:
                 report = fetch_hf_daily(store, days=days, on_progress=progress)
             except FetchError as error:
@@ -224,12 +230,12 @@ class PapershelfApp(App[None]):
             return
         self.fetching = None
         self.reader.fetch_progress(None)
-        self.reader.notice_outside_changes()
+        self.state.reread(keep_paper=self.state.paper_id)
         if event.state == WorkerState.SUCCESS:
-            message, severity = event.worker.result
+            message, severity = cast("tuple[str, SeverityLevel]", event.worker.result)
         else:
             message, severity = f"Fetch failed: {event.worker.error}", "error"
-        self.notify(clean_text(message), severity=severity, markup=False)
+        self.say(message, severity)
 
 
 class FetchStopped(Exception):
@@ -242,4 +248,4 @@ def run(store: Store) -> None:
         from papershelf.loaders.sources.load import load_sample
 
         load_sample(store)
-    PapershelfApp(store, settings_path(store.path)).run()
+    PapershelfApp(store.path, settings_path(store.path)).run()

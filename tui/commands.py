@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -11,16 +13,24 @@ from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.search.fuzzy import title_spans
 from papershelf.loaders.store.browse import SORT_LABELS
 
+if TYPE_CHECKING:
+    from papershelf.tui.app import PapershelfApp
+
 JUMP_HITS = 12
+Command = tuple[str, Callable[[], object], str]
 
 
 class PapershelfCommands(Provider):
     """Reader commands, and every paper's title as a place to jump to."""
 
-    def commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
+    @property
+    def reader_app(self) -> PapershelfApp:
+        return cast("PapershelfApp", self.app)
+
+    def commands(self) -> list[Command]:
+        app = self.reader_app
         reader = app.reader
-        commands = [
+        commands: list[Command] = [
             (f"Sort by {label}", partial(app.sort_by, sort), f"order the list by {label}")
             for sort, label in SORT_LABELS.items()
         ]
@@ -56,9 +66,9 @@ class PapershelfCommands(Provider):
         for name, callback, help_text in self.commands():
             if (score := matcher.match(name)) > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-        for paper_id, title, score in self.app.papers_titled(query, JUMP_HITS):
+        for paper_id, title, score in await self.reader_app.papers_titled(query, JUMP_HITS):
             display = Content(terminal(title))
             for start, end in title_spans(query, title):
                 display = display.stylize("bold underline", start, end)
-            jump = partial(self.app.jump_to, paper_id)
+            jump = partial(self.reader_app.jump_to, paper_id)
             yield Hit(score, display, jump, text=title, help="jump to this paper")

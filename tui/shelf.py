@@ -1,6 +1,7 @@
 """What the reader shows: one view's paper ids in order, narrowed and ranked by the filter.
 
-No Textual here: widgets ask the shelf for the row at a position and for the paper under the cursor.
+No Textual and no store here: the state owner (`tui.state.owner`) fills it with what the store's
+thread read; filtering is CPU work on what it holds.
 """
 
 from __future__ import annotations
@@ -8,12 +9,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from papershelf.loaders import userdata
-from papershelf.loaders.models import Paper
-from papershelf.loaders.store.browse import SORTS, Browser, ListRow
-from papershelf.loaders.store.database import Store
+from papershelf.loaders.store.browse import SORTS
 from papershelf.loaders.userdata import lists
 
 if TYPE_CHECKING:  # numpy comes with the index, after the first screen
@@ -22,8 +20,6 @@ if TYPE_CHECKING:  # numpy comes with the index, after the first screen
     from papershelf.loaders.search.paper_index import PaperIndex
 
 VIEWS = ("all", "starred", "list")
-ROW_WINDOW = 120  # rows read at once around the one asked for: three screens
-MAX_CACHED_ROWS = 4000
 NOTE_MATCH = 80  # rapidfuzz partial_ratio of each query word against a note
 
 
@@ -37,7 +33,8 @@ class Filtered:
 
 
 class Shelf:
-    """The reader's model: a view (all papers, the starred ones, a list), a sort, a filter query.
+    """The reader's model: a view (all papers, the starred ones, a list), a sort, a filter query,
+    and the ids they show. Filled by the state owner from what the store's thread read.
 
     `unread_only` hides papers marked read when the view is read from the store; a paper marked
     read while shown stays until then, so that the one being read does not vanish.
@@ -45,16 +42,13 @@ class Shelf:
 
     def __init__(
         self,
-        store: Store,
         view: str = "all",
         sort: str = "listing",
         list_name: str | None = None,
         unread_only: bool = False,
     ):
-        self.store = store
-        self.browser = Browser(store)
         self.view = view if view in VIEWS else "all"
-        self.list_name = list_name
+        self.list_name = list_name if self.view == "list" else None
         self.sort = sort if sort in SORTS else "listing"
         self.unread_only = unread_only
         self.query = ""
@@ -64,40 +58,30 @@ class Shelf:
         self.list_count = 0
         self.index: PaperIndex | None = None
         self.base: Sequence[int] = range(0)
-        self.ids = self.base
+        self.ids: Sequence[int] = self.base
         self.starred_count = 0
         self.paper_count = 0
-        self._rows: dict[int, ListRow] = {}
         self._view_docs_read: tuple[PaperIndex, Sequence[int], np.ndarray | None] | None = None
-        self.reload()
 
-    def reload(self) -> None:
-        """Re-read the view from the store (after a load, a sort change, or outside changes)."""
-        starred = self.browser.starred_ids()
-        self.starred_count = len(starred)
-        if self.view == "list":
-            try:
-                self.list_name = lists.list_name(self.store, self.list_name or "")
-            except lists.UserDataError:  # deleted, by this app or another
-                self.view, self.list_name = "all", None
-        if self.view == "all":
-            self.base = self.browser.paper_ids(self.sort)
-            self.paper_count = len(self.base)
-        else:
-            self.paper_count = self.store.paper_count()
-            if self.view == "starred":
-                self.base = starred
-            else:
-                self.base = array("q", lists.list_paper_ids(self.store, self.list_name))
-                self.list_count = len(self.base)
-        if self.unread_only:
-            read = set(self.browser.read_ids()) - self.read_while_shown
-            self.base = array("q", (paper_id for paper_id in self.base if paper_id not in read))
-        self.notes = userdata.notes_by_paper(self.store)
-        self._rows.clear()
+    def show(
+        self,
+        base: Sequence[int],
+        notes: dict[int, str],
+        paper_count: int,
+        starred_count: int,
+        list_count: int,
+    ) -> None:
+        """Show a view as read from the store (the filter, if any, is to be run on it again)."""
+        self.base = base
+        self.notes = notes
+        self.paper_count, self.starred_count, self.list_count = paper_count, starred_count, list_count
         self._view_docs_read = None
-        if not self.query:
+        self._base_positions = None
+        if not self.query.strip():
             self.ids = self.base
+
+    def notes_changed(self) -> None:
+        self._base_positions = None
 
     @property
     def view_name(self) -> str:
@@ -111,35 +95,6 @@ class Shelf:
     def total(self) -> int:
         return len(self.base)
 
-    def row(self, position: int) -> ListRow | None:
-        """The list row at a position of the shown ids, read from the store with its neighbours."""
-        if not 0 <= position < len(self.ids):
-            return None
-        paper_id = int(self.ids[position])
-        row = self._rows.get(paper_id)
-        if row is None:
-            if len(self._rows) > MAX_CACHED_ROWS:
-                self._rows.clear()
-            start = max(0, position - ROW_WINDOW // 2)
-            window = [int(i) for i in self.ids[start : start + ROW_WINDOW]]
-            self._rows.update(self.browser.rows(window))
-            row = self._rows.get(paper_id)
-        return row
-
-    def forget_rows(self, ids: list[int] | None = None) -> None:
-        """Drop cached rows (all, or those of `ids`) so that they are read again."""
-        if ids is None:
-            self._rows.clear()
-        for paper_id in ids or ():
-            self._rows.pop(paper_id, None)
-
-    def paper(self, position: int) -> Paper | None:
-        """The paper at a position, with its note, lists and read state."""
-        if not 0 <= position < len(self.ids):
-            return None
-        paper = next(self.store.papers([int(self.ids[position])]), None)
-        return userdata.annotate_one(self.store, paper) if paper else None
-
     def position_of(self, paper_id: int | None) -> int | None:
         if paper_id is None:
             return None
@@ -149,7 +104,7 @@ class Shelf:
                 return ids.index(paper_id)
             except ValueError:
                 return None
-        found = (ids == paper_id).nonzero()[0]  # a numpy array: a filter's result
+        found = (cast("np.ndarray", ids) == paper_id).nonzero()[0]  # a numpy array: a filter's result
         return int(found[0]) if len(found) else None
 
     def filtered(self, query: str, proceed: Callable[[], bool] | None = None) -> Filtered | None:
@@ -205,14 +160,6 @@ class Shelf:
         if cached is None or cached[0] is not base:
             cached = self._base_positions = (base, {paper_id: n for n, paper_id in enumerate(base)})
         return cached[1]
-
-    def set_read(self, paper_id: int, read: bool) -> None:
-        if read:
-            userdata.mark_read(self.store, [paper_id])
-            self.read_while_shown.add(paper_id)
-        else:
-            userdata.mark_unread(self.store, [paper_id])
-        self.forget_rows([paper_id])
 
 
 def _notes_matching(query: str, notes: dict[int, str], positions: dict[int, int]) -> list[int]:

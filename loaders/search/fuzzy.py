@@ -81,7 +81,7 @@ class FuzzyIndex:
         self.abstract = abstract
         self.built_size = size
         self.added = added
-        self.size = size + (added.size if added is not None else 0)
+        self.size: int = size + (added.size if added is not None else 0)
         self.counted_size = self.size  # the documents a word's rarity is counted over
         if added is not None:
             added.counted_size = self.size

@@ -92,7 +92,8 @@ class Browser:
     def signature(self) -> tuple[int, int, str]:
         """Changes whenever a paper is added or its text rewritten: (count, max id, last update)."""
         count, last_id, updated = self.conn.execute(
-            "SELECT count(*), coalesce(max(id), 0), coalesce(max(updated_at), '') FROM papers"
+            "SELECT (SELECT papers FROM paper_count), (SELECT coalesce(max(id), 0) FROM papers),"
+            " (SELECT coalesce(max(updated_at), '') FROM papers)"
         ).fetchone()
         return count, last_id, updated
 

@@ -64,7 +64,7 @@ def fetch_hf(db_path: Path, endpoint: str | None, as_json: bool, **period: str |
     from papershelf.loaders.sources.fetch import days_for, fetch_hf_daily
 
     try:
-        days = days_for(**period)
+        days = days_for(period.get("date"), period.get("week"), period.get("month"), period.get("since"))
     except ValueError as error:
         raise Failure(str(error)) from None
     store = open_store(db_path)

@@ -30,5 +30,5 @@ class AnswerInput(InOrderKeys, Input):
     """An Input whose `Enter` answers its dialog at once rather than through a message, so that
     the keys typed right behind it go to the screen below."""
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         self.screen.answer(self.value)  # type: ignore[attr-defined]

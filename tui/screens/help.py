@@ -6,6 +6,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.widgets import Static
 
 from papershelf.tui.screens.dialog import Dialog
@@ -32,6 +33,24 @@ def key_label(keys: str) -> str:
     return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
+KeyGroups = tuple[tuple[str, list], ...]
+
+
+def reader_keys(app: type[DOMNode], reader: type[DOMNode]) -> KeyGroups:
+    """The keys of the reader by where they work, from the classes that bind them (the app and its
+    reader screen are given, not imported: they import this screen)."""
+    from papershelf.tui.screens.keeping import KeepingScreen
+
+    return (
+        ("anywhere", app.BINDINGS),
+        ("reading", reader.BINDINGS),
+        ("your papers", KeepingScreen.BINDINGS),  # stars, lists, notes, read marks, undo
+        ("in the list", PaperList.BINDINGS),
+        ("in the detail", PaperDetail.BINDINGS),
+        ("in the filter", FilterInput.BINDINGS),
+    )
+
+
 class HelpScreen(Dialog[None]):
     """A table of keys by where they work."""
 
@@ -44,6 +63,10 @@ class HelpScreen(Dialog[None]):
         Binding("g,home", "scroll(-1000000)", "Top", show=False),
         Binding("G,end", "scroll(1000000)", "Bottom", show=False),
     ]
+
+    def __init__(self, keys: KeyGroups):
+        super().__init__()
+        self.keys = keys
 
     def action_scroll(self, lines: int) -> None:
         keys = self.query_one("#help", VerticalScroll)
@@ -58,23 +81,11 @@ class HelpScreen(Dialog[None]):
             yield Static(self.keys_table())
 
     def keys_table(self) -> Table:
-        from papershelf.tui.app import PapershelfApp
-        from papershelf.tui.screens.keeping import KeepingScreen
-        from papershelf.tui.screens.reader import ReaderScreen
-
         table = Table(title="papershelf keys", expand=True, show_edge=False, box=None, padding=(0, 1))
         table.add_column("where", style="dim")
         table.add_column("key", style="bold")
         table.add_column("does")
-        groups = (
-            ("anywhere", PapershelfApp.BINDINGS),
-            ("reading", ReaderScreen.BINDINGS),
-            ("your papers", KeepingScreen.BINDINGS),  # stars, lists, notes, read marks, undo
-            ("in the list", PaperList.BINDINGS),
-            ("in the detail", PaperDetail.BINDINGS),
-            ("in the filter", FilterInput.BINDINGS),
-        )
-        for where, bindings in groups:
+        for where, bindings in self.keys:
             for binding in _merged(bindings):
                 table.add_row(where, key_label(binding.key), binding.description)
                 where = ""

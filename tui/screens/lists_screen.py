@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,14 +9,12 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from papershelf.loaders.store.database import Store
 from papershelf.loaders.text import plural
 from papershelf.loaders.userdata import lists
+from papershelf.tui.messages import StateChanged
 from papershelf.tui.screens.dialog import Dialog
 from papershelf.tui.screens.prompt import Confirm, Prompt
-
-Undoable = Callable[[str, Callable[[], None]], None]
-Renamed = Callable[[str, str], None]
+from papershelf.tui.state.owner import ReaderState
 
 
 class ListsScreen(Dialog[str | None]):
@@ -31,12 +27,11 @@ class ListsScreen(Dialog[str | None]):
         Binding("d", "delete", "Delete"),
     ]
 
-    def __init__(self, store: Store, shown: str | None, undoable: Undoable, renamed: Renamed):
+    def __init__(self, state: ReaderState, shown: str | None):
         super().__init__()
-        self.store = store
+        self.state = state
         self.shown = shown
-        self.undoable = undoable
-        self.renamed = renamed
+        self._highlight_next: str | None = None  # a list created or renamed, once the lists are read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lists-pane"):
@@ -48,10 +43,15 @@ class ListsScreen(Dialog[str | None]):
         self.set_focus(self.query_one(OptionList))  # at once: keys typed right after `L` are for it
         self.show_lists(self.shown)
 
+    def on_state_changed(self, message: StateChanged) -> None:
+        if message.change.lists:
+            self.show_lists(self._highlight_next or self.highlighted)
+            self._highlight_next = None
+
     def show_lists(self, highlight: str | None = None) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        for name, count in lists.list_names_with_counts(self.store):
+        for name, count in self.state.list_counts:
             options.add_option(Option(Content(f"{name}  ({count:,})"), id=name))
         ids = [options.get_option_at_index(n).id for n in range(options.option_count)]
         options.highlighted = ids.index(highlight) if highlight in ids else 0
@@ -70,8 +70,8 @@ class ListsScreen(Dialog[str | None]):
         self.app.push_screen(Prompt("Name of the new list:"), self._create)
 
     def _create(self, name: str | None) -> None:
-        if name and (created := self._change(lists.create_list, name)):
-            self.show_lists(created)
+        if name:
+            self.state.create_list(name, self._highlight)
 
     def action_rename(self) -> None:
         old = self.highlighted
@@ -81,28 +81,24 @@ class ListsScreen(Dialog[str | None]):
             self.app.push_screen(Prompt(f"Rename “{old}” to:", old), lambda new: self._rename(old, new))
 
     def _rename(self, old: str, new: str | None) -> None:
-        if new and (renamed := self._change(lists.rename_list, old, new)):
-            self.renamed(old, renamed)
-            self.show_lists(renamed)
+        if new:
+            self.state.rename_list(old, new, self._highlight)
 
     def action_delete(self) -> None:
         name = self.highlighted
         if name == lists.STARRED:
             self.notify("Starred is built in; unstar papers to empty it.", severity="warning")
-        elif name and (ids := self._change(lists.list_paper_ids, name)) is not None:
-            count = len(ids)
-            question = f"Delete the list “{name}” ({plural(count, 'paper')})? The papers stay."
-            self.app.push_screen(Confirm(question), lambda yes: yes and self._delete(name))
+        elif name:
+            self.state.list_size(name, lambda count: self._ask_delete(name, count))
 
-    def _delete(self, name: str) -> None:
-        saved = self._change(lists.delete_list, name)
-        if saved:
-            self.undoable(f"Deleted the list “{name}”", lambda: lists.restore_list(self.store, saved))
-            self.show_lists()
+    def _ask_delete(self, name: str, count: int) -> None:
+        question = f"Delete the list “{name}” ({plural(count, 'paper')})? The papers stay."
 
-    def _change(self, change: Callable, *arguments: object):
-        try:
-            return change(self.store, *arguments)
-        except lists.UserDataError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return None
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.state.delete_list(name)
+
+        self.app.push_screen(Confirm(question), answered)
+
+    def _highlight(self, name: str) -> None:
+        self._highlight_next = name

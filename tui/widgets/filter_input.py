@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Input
 
+from papershelf.tui.textual_private import virtual_size_without_layout
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 
 
@@ -24,7 +23,7 @@ class FilterInput(InOrderKeys, Input):
 
     # The input scrolls its text sideways by its virtual width, which follows the text; the default
     # asks for a layout of the whole screen at every keystroke, though no other widget depends on it.
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    virtual_size = virtual_size_without_layout()
 
     def __init__(self, *, id: str | None = None):
         super().__init__(placeholder="/ filter titles and abstracts (typos welcome)", id=id)

@@ -8,11 +8,13 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from papershelf.tui.textual_private import KeyHook
+
 # Keys typed behind one that opened a dialog, held until the dialog is mounted and focused.
 _WAITING: WeakKeyDictionary[Screen, list[events.Key]] = WeakKeyDictionary()
 
 
-class InOrderKeys:
+class InOrderKeys(KeyHook):
     """A focusable widget that finishes each key, bindings included, before it reads the next.
 
     Textual routes every key of a burst (fast typing over SSH, keys sent in one write) to the widget
@@ -23,24 +25,20 @@ class InOrderKeys:
     widget that has it now, or to the dialog opened meanwhile once it is ready.
     """
 
-    async def _on_key(self: Widget, event: events.Key) -> None:
+    async def key_first(self: Widget, event: events.Key) -> bool:  # type: ignore[misc]
         focused = self.app.focused
         if self.screen is not self.app.screen or (focused is not None and focused is not self):
-            event.stop()
-            event.prevent_default()
             key = events.Key(event.key, event.character)
-            if self.screen is self.app.screen:
+            if self.screen is self.app.screen and focused is not None:
                 focused.post_message(key)
             else:
                 _hand_to_dialog(self.app.screen, key)
-            return
+            return True
         active = self.app.active_bindings.get(event.key)
         if active is not None and active.enabled:
-            event.stop()
-            event.prevent_default()
             await self.app.run_action(active.binding.action, active.node)
-            return
-        await super()._on_key(event)  # type: ignore[misc]
+            return True
+        return False
 
 
 def _hand_to_dialog(dialog: Screen, key: events.Key) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import NamedTuple
+from collections.abc import Hashable, Sequence
+from typing import Any, NamedTuple
 
 from rich.color import Color
 from rich.segment import Segment
@@ -53,11 +53,11 @@ class LineView(ScrollView):
     def allow_vertical_scroll(self) -> bool:
         return not self.disabled and self.max_scroll_y > 0
 
-    def line_keys(self, lines: range) -> list[Hashable]:
+    def line_keys(self, lines: range) -> Sequence[Hashable]:
         """What these lines of the view show: equal keys, equal lines."""
         raise NotImplementedError
 
-    def draw_line(self, key: Hashable, width: int) -> list[Segment]:
+    def draw_line(self, key: Any, width: int) -> list[Segment]:
         """The line `key` stands for, exactly `width` cells."""
         raise NotImplementedError
 

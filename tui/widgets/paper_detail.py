@@ -14,10 +14,10 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from papershelf.loaders.models import Paper
+from papershelf.tui.textual_private import set_virtual_size
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
 from papershelf.tui.widgets.paper_text import SUMMARY_KEY, Links, paper_blocks
-from papershelf.tui.widgets.scrolling import set_virtual_size
 
 WRAPPED_KEPT = 32  # blocks: a paper has three or four
 MARGIN = 1  # cells left blank each side of the text

@@ -17,11 +17,11 @@ from textual.strip import Strip
 from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.store.browse import ListRow
 from papershelf.loaders.tex import render_tex
-from papershelf.tui.shelf import Shelf
+from papershelf.tui.state.owner import ReaderState
+from papershelf.tui.textual_private import set_virtual_size
 from papershelf.tui.widgets.contrast import readable_on
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
-from papershelf.tui.widgets.scrolling import set_virtual_size
 
 STAR = "★"
 DATE_WIDTH = 12  # at most: "Jun 18, 2026"
@@ -31,7 +31,8 @@ ORGANIZATION_MIN_WIDTH = 90  # narrower lists keep their width for the title
 
 
 class PaperList(InOrderKeys, LineView, can_focus=True):
-    """A virtual list of the shelf's papers with a cursor; reads only the rows it draws."""
+    """A virtual list of the state's papers with a cursor; draws the rows it is given, a blank line
+    for one still being read (the state says when it arrives)."""
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False),
@@ -54,30 +55,47 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
     highlighted: var[int | None] = var(None, init=False)
     """The id of the paper under the cursor (None: an empty list)."""
 
-    def __init__(self, shelf: Shelf, *, id: str | None = None):
+    def __init__(self, state: ReaderState, *, id: str | None = None):
         super().__init__(id=id)
-        self.shelf = shelf
+        self.state = state
         self._styles: LineStyles | None = None
+        self._held: list[events.Key] = []  # typed while the view asked for is read: for that view
+
+    async def key_first(self, event: events.Key) -> bool:
+        if self.state.view_pending:
+            self._held.append(events.Key(event.key, event.character))
+            return True
+        return await super().key_first(event)
 
     def on_mount(self) -> None:
-        self.shelf_changed()
+        self.view_changed()
 
-    def shelf_changed(self, keep_paper: int | None = None, otherwise: int | None = None) -> None:
-        """The shelf's ids changed: resize, keep the cursor on `keep_paper` when it is still shown,
-        else move it to `otherwise` (default: where it is)."""
+    def view_changed(self, position: int | None = None) -> None:
+        """The shown ids changed: resize, and move the cursor to `position` (None: where it is)."""
         self._size_to_shelf()
-        position = self.shelf.position_of(keep_paper)
-        if position is None:
-            position = self.cursor if otherwise is None else otherwise
-        self.move_to(position)
+        self.refresh()
+        self.move_to(self.cursor if position is None else position)
+        held, self._held = self._held, []
+        for key in held:
+            self.post_message(key)
+
+    def rows_changed(self, ids: frozenset[int] | None) -> None:
+        """These papers' lines (None: every line) are to be drawn again."""
+        if ids is None:
+            self.refresh()
+            return
+        top = round(self.scroll_offset.y)
+        for y in range(self.scrollable_content_region.height):
+            paper_id = self.state.id_at(top + y)
+            if paper_id is not None and paper_id in ids:
+                self.refresh_line(top + y)
 
     @property
     def paper_id(self) -> int | None:
-        row = self.shelf.row(self.cursor)
-        return row.id if row else None
+        return self.state.id_at(self.cursor)
 
     def move_to(self, position: int) -> None:
-        self.cursor = max(0, min(position, len(self.shelf) - 1))
+        self.cursor = max(0, min(position, len(self.state) - 1))
 
     def watch_cursor(self, previous: int, cursor: int) -> None:
         height = self.scrollable_content_region.height
@@ -101,7 +119,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         self.move_to(0)
 
     def action_last(self) -> None:
-        self.move_to(len(self.shelf) - 1)
+        self.move_to(len(self.state) - 1)
 
     def action_page_down(self) -> None:
         self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
@@ -118,8 +136,8 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         self._size_to_shelf()
 
     def _size_to_shelf(self) -> None:
-        """A line per paper of the shelf, as wide as the view."""
-        set_virtual_size(self, Size(self.size.width, len(self.shelf)))
+        """A line per paper shown, as wide as the view."""
+        set_virtual_size(self, Size(self.size.width, len(self.state)))
 
     def on_focus(self) -> None:
         self.refresh()
@@ -133,7 +151,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
 
     def line_keys(self, lines: range) -> list[tuple]:
         top, cursor, styles = round(self.scroll_offset.y), self.cursor, self.line_styles()
-        row, query = self.shelf.row, self.shelf.query
+        row, query = self.state.row, self.state.shelf.query
         # The columns of every line on screen, not only of those asked for: lines drawn apart
         # (a cursor move) line up with the others.
         shown = [row(top + y) for y in range(self.scrollable_content_region.height or lines.stop)]
@@ -188,11 +206,11 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             details += " " + _fit(terminal(row.organization or ""), columns.organization)
         title_width = max(8, width - 2 - cell_len(details))
         title = render_tex(terminal(row.title))
-        spans = []
+        spans: list[tuple[int, int]] = []
         if query:
             from papershelf.loaders.search.fuzzy import title_spans  # with the index, after the first screen
 
-            spans = title_spans(query, title)
+            spans = list(title_spans(query, title))
         title, padding = _truncate(title, title_width)
         base = styles.base + styles.cursor if cursor else styles.base
 

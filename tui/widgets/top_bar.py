@@ -21,7 +21,7 @@ class ViewTab(NamedTuple):
 
     view: str
     name: str
-    count: int
+    papers: int
 
 
 class TopBar(ClickableLine):
@@ -85,7 +85,7 @@ class TopBar(ClickableLine):
 
     def _tab_part(self, tab: ViewTab, name: Content) -> Part:
         style = ".top-bar--active" if tab.view == self._active else ".top-bar--tab"
-        return Part(Content.assemble(" ", name, f" {tab.count:,} ").stylize(style), tab.view)
+        return Part(Content.assemble(" ", name, f" {tab.papers:,} ").stylize(style), tab.view)
 
     def _progress_parts(self) -> list[Part]:
         if self._progress is None:

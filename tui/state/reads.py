@@ -1,0 +1,90 @@
+"""What the reader reads from the store, as functions of a `Store` run on the store's thread."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from papershelf.loaders import userdata
+from papershelf.loaders.models import Paper
+from papershelf.loaders.store.browse import Browser, ListRow
+from papershelf.loaders.store.database import Store
+from papershelf.loaders.userdata import lists
+
+
+@dataclass(frozen=True, slots=True)
+class ViewAsked:
+    """Which papers to show: a view (all, starred, list), its sort, unread only."""
+
+    view: str
+    list_name: str | None
+    sort: str
+    unread_only: bool
+    read_while_shown: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ViewRead:
+    """A view as read from the store in one snapshot, with the counts the top bar shows."""
+
+    asked: ViewAsked
+    view: str  # "all" when the list asked for is gone
+    list_name: str | None
+    base: Sequence[int]
+    paper_count: int
+    starred_count: int
+    list_count: int
+    notes: dict[int, str]
+    list_counts: list[tuple[str, int]]
+    signature: tuple[int, int, str]
+
+
+def read_view(store: Store, asked: ViewAsked) -> ViewRead:
+    browser = Browser(store)
+    starred = browser.starred_ids()
+    view, list_name, list_count = asked.view, asked.list_name, 0
+    if view == "list":
+        try:
+            list_name = lists.list_name(store, list_name or "")
+        except lists.UserDataError:  # deleted, by this reader or another
+            view, list_name = "all", None
+    base: Sequence[int]
+    if view == "all":
+        base = browser.paper_ids(asked.sort)
+        paper_count = len(base)
+    else:
+        paper_count = store.paper_count()
+        if view == "starred":
+            base = starred
+        else:
+            base = array("q", lists.list_paper_ids(store, list_name or ""))
+            list_count = len(base)
+    if asked.unread_only:
+        read = set(browser.read_ids()) - asked.read_while_shown
+        base = array("q", (paper_id for paper_id in base if paper_id not in read))
+    return ViewRead(
+        asked,
+        view,
+        list_name if view == "list" else None,
+        base,
+        paper_count,
+        len(starred),
+        list_count,
+        userdata.notes_by_paper(store),
+        lists.list_names_with_counts(store),
+        browser.signature(),
+    )
+
+
+def read_rows(store: Store, ids: list[int]) -> dict[int, ListRow]:
+    return Browser(store).rows(ids)
+
+
+def read_papers(store: Store, ids: list[int]) -> dict[int, Paper]:
+    """The papers of `ids` with their note, lists and read state."""
+    return {paper.stored_id: paper for paper in userdata.annotate(store, store.papers(ids))}
+
+
+def data_version(store: Store) -> int:
+    return store.data_version()
