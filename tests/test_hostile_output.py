@@ -2,7 +2,9 @@
 channel (page copy, file name, Hugging Face, arXiv, note, list name, restore, and an old store
 written before the input boundary), then every command and every export format: no byte of an
 escape sequence, no bidi or zero-width character reaches what they print or write, no spreadsheet
-cell starts a formula, no BibTeX entry gains a field."""
+cell starts a formula, no BibTeX entry gains a field. Every command runs with the stream guard and
+without it (each sanitises its own output); a property test writes generated hostile papers in
+every format."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_sanitize import HOSTILE as HOSTILE_TEXT
 
 from conftest import DATA, SAMPLE, write
 from papershelf.loaders.export.formats import FORMATS
@@ -289,3 +294,34 @@ def test_star_on_a_read_only_store_is_one_line(run, db_path):
         result = run("star", "1")
     assert result.exit_code == 1
     assert result.stderr.startswith("papershelf: error: the store: ") and result.stderr.count("\n") == 1
+
+
+BIBTEX_FIELDS = {"title", "author", "journal", "year", "date", "urldate", "eprint", "archiveprefix"}
+BIBTEX_FIELDS |= {"primaryclass", "doi", "url", "organization", "keywords", "abstract", "annote"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.fixed_dictionaries(
+        {name: HOSTILE_TEXT for name in ("title", "abstract", "org_name", "journal_ref", "note")}
+    ),
+    names=st.lists(HOSTILE_TEXT, max_size=3),
+)
+def test_every_format_writes_any_hostile_paper_safely(text, names):
+    from papershelf.loaders.export.formats import export
+    from papershelf.loaders.models import Paper
+
+    note = text.pop("note")
+    paper = Paper(**text, authors=names, published="2025-08-26", arxiv_id="2508.19228", id=1)
+    paper.note, paper.lists, paper.citekey = note, names, "key2025"
+    for format in FORMATS:
+        out = io.StringIO()
+        export([paper], format, out, title=note, added={1: note})
+        assert_safe(out.getvalue(), format)
+        if format == "csv":
+            cells = [cell for row in list(csv.reader(io.StringIO(out.getvalue())))[1:] for cell in row]
+            assert not [cell for cell in cells if cell.startswith(FORMULA_STARTERS)]
+        if format == "bibtex":
+            library = bibtexparser.parse_string(out.getvalue())
+            assert not library.failed_blocks and len(library.entries) == 1
+            assert {field.key.lower() for field in library.entries[0].fields} <= BIBTEX_FIELDS
