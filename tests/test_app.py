@@ -790,6 +790,18 @@ async def test_keys_typed_behind_a_dialog_key_go_to_the_dialog(app, sample_store
         assert lists.list_paper_ids(sample_store, "later") == [paper_at(app, 0).id]
 
 
+async def test_keys_typed_behind_a_dialog_key_wait_for_the_paper_it_needs(app, sample_store):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # `G` lands on a paper not read yet: the editor opens once it is, with the keys behind.
+        await burst(pilot, ["G", "n", *"far", "ctrl+s"])
+        assert isinstance(app.screen, ReaderScreen)
+        assert userdata.get_note(sample_store, paper_at(app, 333).id) == "far"
+        await burst(pilot, ["g", "l", *"later", "enter", "k", "j"])
+        assert lists.list_paper_ids(sample_store, "later") == [paper_at(app, 0).id]
+        assert reader(app).paper_list.cursor == 1
+
+
 async def test_renaming_the_list_shown_keeps_it_shown(app, sample_store):
     lists.create_list(sample_store, "alpha")
     lists.add_to_list(sample_store, "alpha", [1])

@@ -98,6 +98,7 @@ class ReaderScreen(KeepingScreen):
         # Else the list's watch has just shown the paper now under the cursor.
         if change.paper and self.paper_list.highlighted == shown:
             self.show_paper()
+        self.paper_list.release_held_keys()
 
     # The list and the detail ----------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from papershelf.loaders import userdata
 from papershelf.loaders.models import Paper
@@ -44,6 +44,7 @@ UNDO_DEPTH = 50
 SEARCH_BUDGET = 0.005  # seconds of a search on the UI thread before a thread takes on its other terms
 
 Say = Callable[[str, str], None]  # a one-line message and its severity
+UNDER_CURSOR = object()  # `reread`'s default: keep the paper the cursor is on when the view arrives
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,12 @@ class ReaderState:
             self._waiting_for_paper.setdefault(paper_id, []).append(action)
         return True
 
+    @property
+    def holding_keys(self) -> bool:
+        """Whether keys typed now are for what is being read: a view asked for, or a paper an
+        action (opening the note editor, the list picker) waits for."""
+        return self.view_pending or bool(self._waiting_for_paper)
+
     def id_at(self, position: int) -> int | None:
         if not 0 <= position < len(self.shelf.ids):
             return None
@@ -209,10 +216,14 @@ class ReaderState:
             self._papers.update({i: self._overlaid_paper(paper) for i, paper in papers.items()})
             if self.paper_id in papers:
                 self.changed(Change(paper=True))
+            waited = False
             for paper_id in ids:
                 for action in self._waiting_for_paper.pop(paper_id, []):
+                    waited = True
                     if paper_id in self._papers:
                         action(self._papers[paper_id])
+            if waited:
+                self.changed(Change())  # the keys held behind those actions may go on
 
         self.thread.read(lambda store: reads.read_papers(store, ids), read, self._read_failed)
 
@@ -237,9 +248,11 @@ class ReaderState:
     def _read_failed(self, reason: str) -> None:
         self._asked_rows.clear()
         self._asked_papers.clear()
+        self._waiting_for_paper.clear()  # their paper cannot be read: the keys behind them go on
         if self.view_pending:
             self._place(self.paper_id, None)
         self.say(f"Could not read the store: {reason}", "error")
+        self.changed(Change())
 
     # The view -----------------------------------------------------------------------------------
 
@@ -248,7 +261,7 @@ class ReaderState:
         self.thread.read(_writable, self._writable_read)
         self.thread.read(reads.data_version, self._version_read)
         self.view_pending = True
-        self.reread(keep_paper=self.paper_id)
+        self.reread(keep_paper=self.paper_id)  # the paper remembered
 
     def _version_read(self, version: int) -> None:
         self._data_version = version
@@ -258,9 +271,10 @@ class ReaderState:
             self.read_only = True
             self.changed(Change(status=True))
 
-    def reread(self, keep_paper: int | None = None, otherwise: int | None = None) -> None:
+    def reread(self, keep_paper: object = UNDER_CURSOR, otherwise: int | None = None) -> None:
         """Read the view again (after a change, a load, or changes by others); the cursor stays on
-        `keep_paper` when it is still shown, else goes to `otherwise` (None: stays in place)."""
+        `keep_paper` (default: the paper under it when the view arrives, the keys typed meanwhile
+        having moved it) when it is still shown, else goes to `otherwise` (None: stays in place)."""
         shelf = self.shelf
         asked = reads.ViewAsked(
             shelf.view,
@@ -275,7 +289,8 @@ class ReaderState:
 
         def read(view: reads.ViewRead) -> None:
             if number == self._view_reads:
-                self._view_read(view, keep_paper, otherwise)
+                kept = self.paper_id if keep_paper is UNDER_CURSOR else keep_paper
+                self._view_read(view, cast("int | None", kept), otherwise)
 
         self.thread.read(lambda store: reads.read_view(store, asked), read, self._read_failed)
 
@@ -334,7 +349,7 @@ class ReaderState:
         self.shelf.sort = sort
         self.remember(sort=sort)
         self.view_pending = True
-        self.reread(keep_paper=self.paper_id)
+        self.reread()
 
     def reverse_sort(self) -> None:
         """Show the view in the reverse of its order (the cursor stays on its paper)."""
@@ -355,7 +370,7 @@ class ReaderState:
         self.remember(unread_only=shelf.unread_only)
         self.say("Unread papers only." if shelf.unread_only else "Read papers shown again.", "information")
         self.view_pending = True
-        self.reread(keep_paper=self.paper_id)
+        self.reread()
 
     def jump_to(self, paper_id: int) -> None:
         """Put the cursor on a paper, leaving the filter and the view if it is not shown there."""
@@ -450,7 +465,7 @@ class ReaderState:
 
         def read(version: int) -> None:
             if self._data_version is not None and version != self._data_version:
-                self.reread(keep_paper=self.paper_id)
+                self.reread()
             self._data_version = version
 
         self.thread.read(reads.data_version, read)
@@ -520,12 +535,12 @@ class ReaderState:
                     lambda store: lists.restore_to_list(store, lists.STARRED, unstarred),
                 )
             if self.shelf.view == "starred":
-                self.reread(keep_paper=self.paper_id)
+                self.reread()
 
         def taken_back() -> None:
             self._star_landed(paper_id)
             self._forget(paper_id)
-            self.reread(keep_paper=self.paper_id)  # what the store holds, counts included
+            self.reread()  # what the store holds, counts included
 
         self._write(write, done, taken_back, "a star")
 
@@ -705,7 +720,7 @@ class ReaderState:
                     f"Took “{title}” out of {stored_name}",
                     lambda store: lists.restore_to_list(store, stored_name, removed),
                 )
-                self.reread(keep_paper=self.paper_id)
+                self.reread()
 
             self._write(take_out, taken_out, self._reread_here, f"“{title}” out of {name}")
             return
@@ -720,7 +735,7 @@ class ReaderState:
 
         def put(stored_name: str) -> None:
             self.say(f"Added “{title}” to {stored_name}", "information")
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(put_in, put, self._reread_here, f"“{title}” in {name}")
 
@@ -751,7 +766,7 @@ class ReaderState:
 
         def created(stored_name: str) -> None:
             done(stored_name)
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(lambda store: lists.create_list(store, name), created, None, f"the new list “{name}”")
 
@@ -761,14 +776,14 @@ class ReaderState:
                 self.shelf.list_name = stored_name
                 self.remember(list_name=stored_name)
             done(stored_name)
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(lambda store: lists.rename_list(store, old, new), renamed, None, f"renaming “{old}”")
 
     def delete_list(self, name: str) -> None:
         def deleted(saved: lists.SavedList) -> None:
             self.remember_undo(f"Deleted the list “{name}”", lambda store: lists.restore_list(store, saved))
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(lambda store: lists.delete_list(store, name), deleted, None, f"deleting “{name}”")
 
@@ -785,7 +800,7 @@ class ReaderState:
         )
 
     def _reread_here(self) -> None:
-        self.reread(keep_paper=self.paper_id)
+        self.reread()
 
     # Undo ----------------------------------------------------------------------------------------
 
@@ -802,7 +817,7 @@ class ReaderState:
 
         def undone(_: None) -> None:
             self.say(f"Undone: {done}", "information")
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         def failed(reason: str) -> None:
             self.say(f"Could not undo: {reason}", "error")
@@ -829,7 +844,7 @@ class ReaderState:
             except Exception as error:  # any: one line, never a traceback
                 reason = str(error).splitlines()[0] if str(error) else type(error).__name__
                 self.deliver(lambda: self.say(f"Could not load: {reason}", "error"))
-            self.deliver(lambda: self.reread(keep_paper=self.paper_id))
+            self.deliver(lambda: self.reread())
 
         self._start_thread(run, "papershelf-load")
 

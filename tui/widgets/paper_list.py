@@ -62,10 +62,10 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         super().__init__(id=id)
         self.state = state
         self._styles: LineStyles | None = None
-        self._held: list[events.Key] = []  # typed while the view asked for is read: for that view
+        self._held: list[events.Key] = []  # typed while what they are for is read
 
     async def key_first(self, event: events.Key) -> bool:
-        if self.state.view_pending:
+        if self.state.holding_keys:
             self._held.append(events.Key(event.key, event.character))
             return True
         return await super().key_first(event)
@@ -78,6 +78,12 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         self._size_to_shelf()
         self.refresh()
         self.move_to(self.cursor if position is None else position)
+        self.release_held_keys()
+
+    def release_held_keys(self) -> None:
+        """Hand on the keys held while the state read what they are for, in the order typed."""
+        if self.state.holding_keys:
+            return
         held, self._held = self._held, []
         for key in held:
             self.post_message(key)
