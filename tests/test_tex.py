@@ -76,7 +76,7 @@ async def test_the_reader_shows_titles_and_abstracts_rendered(sample_store, tmp_
         await settle(pilot)
         paper_list = app.reader.paper_list
         assert app.state.row(paper_list.cursor).title.startswith("C$^2$DLM")  # stored literally
-        assert paper_list.render_line(0).text.startswith("  C²DLM: Causal Concept-Guided")
+        assert paper_list.render_line(0).text.startswith(" ● C²DLM: Causal Concept-Guided")
         detail = app.reader.query_one(PaperDetail).plain
         blocks = detail.split("\n\n")  # after the sample's notice
         assert any(block.startswith("C²DLM: Causal Concept-Guided") for block in blocks)

@@ -10,7 +10,6 @@ from textual.timer import Timer
 
 from papershelf.loaders.models import Paper
 from papershelf.loaders.sanitize import terminal
-from papershelf.loaders.store.browse import SORT_LABELS
 from papershelf.tui.clipboard import browser_available, copy_text, over_ssh
 from papershelf.tui.messages import StateChanged
 from papershelf.tui.screens.keeping import KeepingScreen
@@ -41,6 +40,7 @@ class ReaderScreen(KeepingScreen):
         Binding("b", "page_detail(-1)", "Page the detail back", show=False),
         Binding("a", "show_view('all')", "All", show=False),
         Binding("r", "show_view('starred')", "Starred", show=False),
+        Binding("minus", "reverse_sort", "Reverse the order", show=False),
         *(
             Binding(str(number), f"copy_numbered({number})", f"Copy link {number}", show=False)
             for number in range(1, 10)
@@ -105,6 +105,7 @@ class ReaderScreen(KeepingScreen):
         # Else the list's watch has just shown the paper now under the cursor.
         if change.paper and self.paper_list.highlighted == shown:
             self.show_paper()
+        self.paper_list.release_held_keys()
 
     # The list and the detail ----------------------------------------------------------------------
 
@@ -146,13 +147,16 @@ class ReaderScreen(KeepingScreen):
             count = f"{state.waiting_writes:,} unsaved (store busy)  ·  " + count
         if state.read_only:
             count = "read-only  ·  " + count
-        self.top_bar.show(tabs, shelf.view, f"{count}  ·  {SORT_LABELS[shelf.sort]}")
+        self.top_bar.show(tabs, shelf.view, f"{count}  ·  {state.sort_label}")
 
     # Views and sorting ----------------------------------------------------------------------------
 
     @on(TopBar.TabClicked)
     def switch_view(self, event: TopBar.TabClicked) -> None:
         self.state.show_view(event.view, self.state.shelf.list_name)
+
+    def action_reverse_sort(self) -> None:
+        self.state.reverse_sort()
 
     def action_show_view(self, view: str) -> None:
         self.state.show_view(view)
