@@ -31,6 +31,7 @@ from papershelf.loaders.userdata import lists
 from papershelf.tui.settings import Settings
 from papershelf.tui.shelf import VIEWS, Filtered, Shelf
 from papershelf.tui.state import reads
+from papershelf.tui.state.discovery import Discovering
 from papershelf.tui.state.store_thread import StoreThread
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class ReaderState:
         self.view_pending = False  # a view the user asked for is being read: keys wait for it
         self.read_only = False
         self.waiting_writes = 0  # writes held up by another process's lock
-        self.undo_stack: list[tuple[str, Callable[[Store], None]]] = []
+        self.undo_stack: list[tuple[str, Callable[[Store], None], Callable[[], None] | None]] = []
         self._rows: dict[int, ListRow] = {}
         self._papers: dict[int, Paper] = {}
         self._asked_rows: set[tuple[int, int]] = set()  # blocks being read, of which ids
@@ -105,6 +106,7 @@ class ReaderState:
         self._indexing = False
         self._threads: list[threading.Thread] = []
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
+        self.discovery = Discovering(self)  # similar papers, For you, the vectors' refresh
 
     # Reading what is shown (no I/O: what is missing is asked for, and announced when read) -----
 
@@ -254,7 +256,12 @@ class ReaderState:
         `keep_paper` when it is still shown, else goes to `otherwise` (None: stays in place)."""
         shelf = self.shelf
         asked = reads.ViewAsked(
-            shelf.view, shelf.list_name, shelf.sort, shelf.unread_only, frozenset(shelf.read_while_shown)
+            shelf.view,
+            shelf.list_name,
+            shelf.sort,
+            shelf.unread_only,
+            frozenset(shelf.read_while_shown),
+            self.discovery.ranked_ids(shelf.view),
         )
         self._view_reads += 1
         number = self._view_reads
@@ -280,6 +287,7 @@ class ReaderState:
         index = shelf.index
         if index is not None and index.signature != view.signature:
             self.load_index()
+        self.discovery.store_changed(view.signature)
         if shelf.query.strip():
             self._filter(shelf.query, keep_paper, otherwise if otherwise is not None else 0)
             return
@@ -299,6 +307,9 @@ class ReaderState:
 
     def show_view(self, view: str, list_name: str | None = None) -> None:
         """Show all papers, the starred ones, or the list called `list_name`."""
+        if view == "foryou":
+            self.discovery.for_you()
+            return
         shelf = self.shelf
         view = view if view in VIEWS else "all"
         list_name = list_name if view == "list" else None
@@ -696,19 +707,24 @@ class ReaderState:
 
     # Undo ----------------------------------------------------------------------------------------
 
-    def remember_undo(self, done: str, undo: Callable[[Store], None]) -> None:
-        """Say what was removed, and keep how to bring it back for `u`."""
-        self.undo_stack = [*self.undo_stack[-UNDO_DEPTH + 1 :], (done, undo)]
+    def remember_undo(
+        self, done: str, undo: Callable[[Store], None], undone: Callable[[], None] | None = None
+    ) -> None:
+        """Say what was removed, and keep how to bring it back for `u` (`undone`: what to show
+        again once it is back, before the view is read again)."""
+        self.undo_stack = [*self.undo_stack[-UNDO_DEPTH + 1 :], (done, undo, undone)]
         self.say(f"{done} — u undoes", "information")
 
     def undo(self) -> None:
         if not self.undo_stack:
             self.say("Nothing to undo.", "warning")
             return
-        done, undo = self.undo_stack.pop()
+        done, undo, shown_again = self.undo_stack.pop()
 
         def undone(_: None) -> None:
             self.say(f"Undone: {done}", "information")
+            if shown_again is not None:
+                shown_again()
             self.reread(keep_paper=self.paper_id)
 
         def failed(reason: str) -> None:
@@ -777,6 +793,7 @@ class ReaderState:
     def close(self) -> int:
         """Stop the store's thread once the writes asked for are made; how many could not be."""
         self.remember(paper_id=self.paper_id)
+        self.discovery.stop()
         self.thread.stop()
         return self.thread.unsaved_writes
 
