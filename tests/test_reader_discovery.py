@@ -79,7 +79,7 @@ async def test_equals_shows_similar_papers_and_esc_goes_back(embedded, tmp_path)
         assert source not in list(shelf.ids) and len(shelf) > 10
         title = title_of(embedded, source)
         assert f"Similar to “{title}” · similarity" in detail(app)
-        assert f"Similar to “{title[:20]}" in app.reader.top_bar.render_line(0).text
+        assert f"Similar to “{title[:12]}" in app.reader.top_bar.render_line(0).text
         await pilot.press("escape")
         await settle(pilot)
         assert shelf.view == "all" and app.state.paper_id == source
@@ -225,3 +225,21 @@ async def test_papers_loaded_later_get_their_vectors_in_the_background(embedded,
     with Store(embedded) as store:
         assert store.paper_count() > before
         assert vectors.stale_count(store) == 0
+
+
+async def test_for_you_right_after_stars_learns_from_them(embedded, tmp_path):
+    with Store(embedded) as store:
+        query = "SELECT id FROM papers WHERE title = ?"
+        wanted = [store.conn.execute(query, [title]).fetchone()[0] for title in SPECULATIVE[:3]]
+    app = PapershelfApp(embedded, tmp_path / "reader.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for paper_id in wanted:
+            app.state.jump_to(paper_id)
+            await settle(pilot)
+        for paper_id in wanted:
+            app.state.toggle_star(paper_id)
+        await pilot.press("f")  # the stars are still being written
+        await settle(pilot)
+        assert app.state.shelf.view == "foryou" and len(app.state.shelf) == 200
+        assert not any("star at least" in m for m in messages(app))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 FOR_YOU_TITLE = "For you"
 SIMILAR_LIMIT = 200
+WRITES_WAIT = 3.0  # seconds a ranking waits for the writes asked before it
+INDEX_WAIT = 30.0  # seconds the refresh at start waits for the search index (and numpy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,9 +264,11 @@ class Discovering:
 
         def run() -> None:
             try:
+                if only_if_started and not _has_vectors(self.owner.store_path):
+                    return  # nor is numpy imported: the first screen is not slowed by it
+                # After the first screen, as the search index is read: numpy is imported by then.
+                _wait_for(lambda: self.owner.shelf.index is not None, INDEX_WAIT)
                 service = self._discovery()
-                if only_if_started and not _has_vectors(service):
-                    return
                 service.refresh(self._progress, self._stopping.is_set)
             except Exception as error:  # any: one line, and the reader goes on without vectors
                 reason = _reason(error)
@@ -322,6 +327,8 @@ class Discovering:
         owner = self.owner
 
         def run() -> None:
+            # The stars and marks just made are in the ranking (unless another process holds the lock).
+            _wait_for(lambda: not owner.thread.unsaved_writes, WRITES_WAIT)
             try:
                 result = rank()
             except Exception as error:  # any: one line, never a traceback
@@ -370,14 +377,23 @@ def _counts():
     return Change(counts=True)
 
 
+def _wait_for(done: Callable[[], bool], seconds: float) -> None:
+    """Wait (on a thread of this module's) until `done`, for `seconds` at most."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def _unmark(store: Store, paper_id: int) -> None:
     from papershelf.loaders.discovery import marks
 
     marks.set_not_for_me(store, [paper_id], False)
 
 
-def _has_vectors(service: Discovery) -> bool:
-    with service.store() as store:
+def _has_vectors(path: Path) -> bool:
+    from papershelf.loaders.store.database import Store
+
+    with Store(path) as store:
         return store.conn.execute("SELECT EXISTS (SELECT 1 FROM paper_vectors)").fetchone()[0] == 1
 
 
