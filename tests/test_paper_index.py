@@ -148,3 +148,18 @@ def test_an_unreadable_cache_means_a_build(store, tmp_path, damage):
         path.write_bytes(damage)
         assert load_cached(path) is None
     assert open_index(Browser(store), path).signature == Browser(store).signature()
+
+
+@pytest.mark.parametrize("spread", [1, 10**6])  # a doc table, and ids too sparse for one
+def test_a_rewritten_paper_s_newest_document_is_the_one_a_view_gets(spread):
+    from papershelf.loaders.search.fuzzy import FuzzyIndex
+
+    built = FuzzyIndex.build(["alpha", "beta", "gamma"], ["", "", ""])
+    added = FuzzyIndex.build(["beta rewritten"], [""])
+    fuzzy = FuzzyIndex(built.title, built.abstract, 3, added, np.array([1]))
+    ids = np.array([1, 2, 3, 2]) * spread
+    index = PaperIndex(ids, fuzzy, (3, 3 * spread, "x"))
+    docs, where = index.docs_of(np.array([3, 2, 1, 7]) * spread)
+    assert docs.tolist() == [2, 3, 0] and where.tolist() == [0, 1, 2]
+    assert index.ids[fuzzy.search("beta").docs].tolist() == [2 * spread]
+    assert sorted(index.ids[fuzzy.search("").docs].tolist()) == [spread, 2 * spread, 3 * spread]

@@ -197,12 +197,19 @@ class FuzzyIndex:
                     hit = np.unpackbits(masks[letter], count=size).view(bool)
                     np.maximum(scores, _quantized(hit * (np.float32(weight) * norms)), out=scores)
             return scores
-        for field, weights in fields:
-            norms = field.norms(size)
-            for weight, first, last in field.hits(term, weights, counted):
-                docs = field.postings(first, last)
-                # A document is in a range once per word of it, with the same value each time.
-                scores[docs] = np.maximum(scores[docs], _quantized(np.float32(weight) * norms[docs]))
+        abstract, title = fields
+        # The abstract's hits, lightest first, are simply written over one another: a document's
+        # value grows with the weight (its norm is the same for every word of the field), so the
+        # last write is the best, and the gather a maximum needs is saved on the largest postings.
+        norms = abstract[0].norms(size)
+        for weight, first, last in sorted(abstract[0].hits(term, abstract[1], counted)):
+            docs = abstract[0].postings(first, last)
+            scores[docs] = _quantized(np.float32(weight) * norms[docs])
+        norms = title[0].norms(size)
+        for weight, first, last in title[0].hits(term, title[1], counted):
+            docs = title[0].postings(first, last)
+            # A document is in a range once per word of it, with the same value each time.
+            scores[docs] = np.maximum(scores[docs], _quantized(np.float32(weight) * norms[docs]))
         return scores
 
     def _places(self, view: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -70,7 +70,9 @@ class PaperIndex:
         if len(ids) and int(ids.max()) - int(ids.min()) < SPARSE_IDS * len(ids):
             low = int(ids.min())
             table = np.full(int(ids.max()) - low + 1, -1, dtype=np.int32)
-            table[ids - low] = np.arange(len(ids), dtype=np.int32)  # the last (newest) document wins
+            built = self.fuzzy.built_size
+            for first, last in ((0, built), (built, len(ids))):  # then the newer documents over them
+                table[ids[first:last] - low] = np.arange(first, last, dtype=np.int32)
         elif len(ids) and (self.fuzzy.added is not None or np.any(np.diff(ids) < 0)):
             order = np.argsort(ids, kind="stable")
         object.__setattr__(self, "doc_table", table)

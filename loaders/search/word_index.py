@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -175,6 +175,15 @@ class FieldIndex:
         return hits
 
 
+class Chunk(NamedTuple):
+    """The distinct (word, document) pairs of a chunk of texts, sorted, as `word << shift | n`
+    where n is the document's place in the chunk: 4 bytes a pair while they fit in 31 bits."""
+
+    keys: np.ndarray
+    shift: int
+    first_doc: int
+
+
 class Tokenizer:
     """Splits many texts into (word, document) pairs without a Python object per word.
 
@@ -185,7 +194,7 @@ class Tokenizer:
     def __init__(self) -> None:
         self.word_ids: dict[int, int] = {}
         self.words: list[str] = []
-        self.keys: list[np.ndarray] = []
+        self.keys: list[Chunk] = []
         self.doc_count = 0
 
     def add(self, texts: Sequence[str]) -> None:
@@ -195,7 +204,7 @@ class Tokenizer:
         starts = np.flatnonzero(edges == 1)
         ends = np.flatnonzero(edges == -1)
         hashes = _span_hashes(data, starts, ends)
-        docs = np.searchsorted(np.flatnonzero(data == 0), starts) + self.doc_count
+        places = np.searchsorted(np.flatnonzero(data == 0), starts)
         unique, first, inverse = _unique(hashes)
         pairs = zip(unique.tolist(), first.tolist(), strict=True)
         ids = np.fromiter(
@@ -203,8 +212,12 @@ class Tokenizer:
             dtype=np.int64,
             count=len(unique),
         )
-        keys = np.sort((ids[inverse] << 32) | docs)
-        self.keys.append(keys[np.diff(keys, prepend=np.int64(-1)) != 0])
+        shift = max(len(texts) - 1, 1).bit_length()
+        keys = np.sort((ids[inverse] << shift) | places)
+        keys = keys[np.diff(keys, prepend=np.int64(-1)) != 0]
+        if len(self.words) << shift < 2**31:
+            keys = keys.astype(np.int32)
+        self.keys.append(Chunk(keys, shift, self.doc_count))
         self.doc_count += len(texts)
 
     def _word_id(self, hashed: int, blob: bytes, start: int, end: int) -> int:
@@ -223,28 +236,27 @@ class Tokenizer:
         """
         order = sorted(range(len(self.words)), key=self.words.__getitem__)
         counts = np.zeros(len(order), dtype=np.int64)
-        for keys in self.keys:
-            words, starts, lengths = _groups(keys)
+        for chunk in self.keys:
+            words, starts, lengths = _groups(chunk)
             counts[words] += lengths
         offsets = np.concatenate(([0], np.cumsum(counts[order])))
         fill = np.empty(len(order), dtype=np.int64)
         fill[order] = offsets[:-1]  # where each word's next posting goes
         docs = np.empty(int(offsets[-1]), dtype=np.int32)
         while self.keys:
-            keys = self.keys.pop(0)
-            words, starts, lengths = _groups(keys)
-            places = np.repeat(fill[words] - starts, lengths) + np.arange(len(keys))
-            docs[places] = keys & 0xFFFFFFFF
+            chunk = self.keys.pop(0)
+            words, starts, lengths = _groups(chunk)
+            places = np.repeat(fill[words] - starts, lengths) + np.arange(len(chunk.keys))
+            docs[places] = (chunk.keys & ((1 << chunk.shift) - 1)) + chunk.first_doc
             fill[words] += lengths
         return [self.words[i] for i in order], offsets, docs
 
 
-def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct words of sorted (word << 32 | document) keys, where each one's run starts, and
-    how long it is."""
-    words = keys >> 32
+def _groups(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct words of a chunk, where each one's run of keys starts, and how long it is."""
+    words = (chunk.keys >> chunk.shift).astype(np.int64)
     starts = np.flatnonzero(np.diff(words, prepend=np.int64(-1)))
-    return words[starts], starts, np.diff(np.append(starts, len(keys)))
+    return words[starts], starts, np.diff(np.append(starts, len(chunk.keys)))
 
 
 def _common_beginning(first: str, last: str) -> str:
