@@ -105,7 +105,7 @@ def report(db: Path, repeat: int) -> None:
     print(f"  keystroke → list redrawn, typing {QUERY!r} ({len(keys)} keystrokes):")
     verdict("    median", statistics.median(keys), KEYSTROKE_MEDIAN_MS, " ms")
     verdict("    p95", p95, KEYSTROKE_P95_MS, " ms")
-    for action in ("cursor_down", "jump_to_end", "star_toggle"):
+    for action in ("cursor_down", "jump_to_end", "star_toggle", "star_shown"):
         value = statistics.median(ms for run in runs for ms in run[action])
         verdict(f"  {action.replace('_', ' ')}", value, ACTION_MS, " ms")
     index_load = statistics.median(run["index_load"] for run in runs)
@@ -147,6 +147,7 @@ class Frames:
 
     def __init__(self, app, shown=lambda: True) -> None:
         self.times: list[float] = []
+        self.first_update_ms: float | None = None  # of the last key: its first screen update
         self.first: float | None = None
         display = app._display
 
@@ -170,12 +171,15 @@ class Frames:
         event.set_sender(app)
         count = len(self.times)
         sent = time.perf_counter()
+        self.first_update_ms = None
         app._driver.send_message(event)
         while True:
             await asyncio.sleep(0.005)
             busy = any(worker.is_running or worker.state.name == "PENDING" for worker in app.workers)
             busy = busy or not settled(app)
             last = self.times[-1] if len(self.times) > count else sent
+            if len(self.times) > count and self.first_update_ms is None:
+                self.first_update_ms = (self.times[count] - sent) * 1000
             if not busy and time.perf_counter() - last > QUIET_SECONDS:
                 if len(self.times) == count:
                     raise RuntimeError(f"{key!r} changed nothing on the screen")
@@ -271,7 +275,10 @@ async def interact(db: Path) -> dict:
         for _ in range(3):
             jump_to_end.append(await frames.key(app, "G"))
             await frames.key(app, "g")
-        star_toggle = [await frames.key(app, "s") for _ in range(4)]
+        star_toggle, star_shown = [], []
+        for _ in range(4):
+            star_toggle.append(await frames.key(app, "s"))
+            star_shown.append(frames.first_update_ms)
         await frames.key(app, "slash")
         keystrokes = [await frames.key(app, KEY_NAMES.get(key, key)) for key in QUERY]
         shelf = shelf_of(app)
@@ -282,6 +289,7 @@ async def interact(db: Path) -> dict:
             "cursor_down": cursor_down,
             "jump_to_end": jump_to_end,
             "star_toggle": star_toggle,
+            "star_shown": star_shown,
             "keystrokes": keystrokes,
             "pilot_cursor_down": pilot_cursor_down,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

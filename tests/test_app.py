@@ -724,13 +724,14 @@ async def test_read_state_by_key_and_by_a_moment_on_the_paper_and_unread_only(ap
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         first = paper_at(app, 0)
-        await pilot.pause(0.5)
-        assert first.id in userdata.read_ids(sample_store)
+        await until(pilot, lambda: first.id in userdata.read_ids(sample_store))  # shown for 0.2 s
         assert row(app, 0).read
         await pilot.press("m")  # back to unread, and it stays so while shown
         await pilot.pause(0.5)
+        await settle(pilot)
         assert first.id not in userdata.read_ids(sample_store)
         await pilot.press("j", "m")
+        await settle(pilot)
         second = paper_at(app, 1)
         assert userdata.read_ids(sample_store) == {second.id}
         await pilot.press("U")

@@ -105,6 +105,29 @@ def test_a_collision_gets_a_letter_and_existing_keys_never_move(store):
     assert next(store.papers([2])).citekey == "diffusion2021modelsa"
 
 
+def test_papers_of_one_batch_sharing_a_key_get_letters_in_order(store):
+    """Keys are given as rows are inserted, unique within the batch and against stored keys; a key
+    that merely continues another (`…modelsa` beside `…modelsapp`) is no collision."""
+    stored = paper("Modelsapp Diffusion", authors=["A. Diffusion"], published="2021-01-01")
+    with store.write():
+        store.merge_rows(None, [paper_row(0, stored)])
+        store.merge_rows(
+            None,
+            [
+                paper_row(n, paper("Diffusion Models", arxiv_id=f"2105.0000{n}", published="2021-05-11"))
+                for n in range(3)
+            ]
+            + [paper_row(3, paper("Paged copy", listing_date="Aug 14", published="2021-08-01"))],
+        )
+    assert [p.citekey for p in store.papers()] == [
+        "diffusion2021modelsapp",
+        "diffusion2021models",
+        "diffusion2021modelsa",
+        "diffusion2021modelsb",
+        "paged2021copy",
+    ]
+
+
 def test_the_migration_keys_and_dates_papers_stored_before_it(db_path):
     db = Database(db_path)
     migrations.apply(db, stop_before="006_citekeys_views")

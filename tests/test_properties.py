@@ -91,3 +91,23 @@ def test_loading_arbitrary_text_keeps_the_store_clean(tmp_path, page):
             assert store.paper_count() == before
         for paper in store.papers():
             assert not has_control(paper.title + paper.abstract + str(paper.org_name))
+
+
+TRICKY = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(" \n\t\x1b\x7f\x9b\u00a0\u200b\u200d\u202e\u2028\ufeff\ufffd\U000e0041"),
+    ),
+    max_size=40,
+)
+
+
+@given(TRICKY)
+def test_cleanings_fast_path_agrees_with_the_full_cleaning(text):
+    from papershelf.loaders.intake import _UNSAFE, clean, is_clean
+    from papershelf.loaders.text import clean_text
+
+    full = clean_text(text)
+    full = full if full.isprintable() else full.translate(_UNSAFE)
+    assert clean(text) == full
+    assert not is_clean(text) or text == full

@@ -34,7 +34,23 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def notifications(app: PapershelfApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Every message the app showed (kept here: Textual drops a notification after a few seconds)."""
+    return [message for message, _ in app.__dict__.get("said", [])]
+
+
+def errors_said(app: PapershelfApp) -> list[str]:
+    return [message for message, severity in app.__dict__.get("said", []) if severity == "error"]
+
+
+@pytest.fixture(autouse=True)
+def keep_what_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    notify = PapershelfApp.notify
+
+    def kept(self, message, *args, **kwargs):
+        self.__dict__.setdefault("said", []).append((str(message), kwargs.get("severity", "information")))
+        return notify(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(PapershelfApp, "notify", kept)
 
 
 def stars_in(path: Path) -> set[int]:
@@ -158,7 +174,7 @@ async def test_keys_answer_while_another_process_holds_the_lock(sample_store, tm
         await settle(pilot)
         assert stars_in(sample_store.path) == {app.state.id_at(1)}
         assert "unsaved" not in reader.top_bar.render_line(0).text
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not errors_said(app)
 
 
 async def test_a_load_beside_the_reader_does_not_stop_its_keys(sample_store, tmp_path):
@@ -194,7 +210,7 @@ async def test_a_load_beside_the_reader_does_not_stop_its_keys(sample_store, tmp
             app.state.check_outside_changes()
             await settle(pilot)
             assert app.state.shelf.paper_count > 334
-            assert not [n for n in app._notifications if n.severity == "error"]
+            assert not errors_said(app)
     finally:
         if load.poll() is None:
             load.kill()
@@ -217,7 +233,7 @@ async def test_a_read_only_store_is_browsed_and_says_so(sample_store, tmp_path, 
         await pilot.press("j", "s", "m")
         await settle(pilot)
         assert not app.state.row(1).starred  # taken back
-        said = [n.message for n in app._notifications if n.severity == "error"]
+        said = errors_said(app)
         assert said and all("read-only" in line and "\n" not in line for line in said)
         await pilot.press("slash", *"diffusion", "enter", "j")
         await settle(pilot)
@@ -278,7 +294,7 @@ async def test_a_full_disk_is_one_line_and_the_reader_goes_on(full_disk, tmp_pat
         for _ in range(30):  # until the WAL's free pages are used up
             await pilot.press("s", "j")
         await settle(pilot)
-        errors = [n.message for n in app._notifications if n.severity == "error"]
+        errors = errors_said(app)
         assert errors and all("\n" not in line for line in errors)
         assert any("full" in line or "could not be written" in line for line in errors)
         await pilot.press("j", "k", "slash", *"kv", "escape")

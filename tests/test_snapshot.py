@@ -12,11 +12,13 @@ import pytest
 import zstandard
 
 from conftest import DATA, write
+from papershelf.loaders.intake import admit_paper
 from papershelf.loaders.sources import load as load_module
 from papershelf.loaders.sources.load import load_file
 from papershelf.loaders.sources.reading import InputError
 from papershelf.loaders.sources.snapshot import Wanted, paper_from_record, read_snapshot
 from papershelf.loaders.store.database import Store
+from papershelf.loaders.store.digests import KnownLines
 
 SNAPSHOT = DATA / "arxiv_snapshot.jsonl"
 GOOD_LINES = [
@@ -94,6 +96,31 @@ def _entries_of(content: bytes) -> list:
 )
 def test_a_record_without_a_valid_id_or_title_is_no_paper(record):
     assert paper_from_record(record) is None
+
+
+@pytest.mark.parametrize("line", GOOD_LINES)
+def test_the_typed_decoder_and_the_careful_path_make_the_same_paper(line):
+    from papershelf.loaders.sources.snapshot import _DECODE, _collapse, _paper
+
+    assert _paper(_DECODE(line), _collapse) == paper_from_record(json.loads(line), _collapse) is not None
+
+
+def test_a_field_of_another_type_is_left_out_and_the_rest_kept():
+    record = {
+        "id": "2401.00003",
+        "title": "Typed \ud800 badly",  # a lone surrogate: refused by the fast decoder, kept as U+FFFD
+        "doi": 10.1234,
+        "comments": ["no"],
+        "authors_parsed": [["Müller", "Zoë", ""], [1, 2], "x", ["Smith", "John", "Jr"]],
+        "versions": [{"version": "v1", "created": "Mon, ²2 Apr 2007 19:18:42 GMT"}],
+        "update_date": 2024,
+        "abstract": "NaN, which Python's json reads and msgspec does not",
+    }
+    line = json.dumps(record).replace('"NaN, which Python\'s json reads and msgspec does not"', "NaN")
+    [paper] = _entries_of(line.encode())
+    assert admit_paper(paper).title == "Typed \ufffd badly"
+    assert paper.authors == ["Zoë Müller", "John Smith Jr"]
+    assert (paper.doi, paper.comment, paper.published, paper.updated, paper.abstract) == (None,) * 4 + ("",)
 
 
 @pytest.mark.parametrize("compress", ["gzip", "bzip2", "zstd", "zip"])
@@ -185,18 +212,22 @@ def test_a_page_copied_paper_and_an_api_paper_become_one_record_user_data_kept(t
 def test_a_snapshot_is_saved_in_steps_and_ctrl_c_keeps_the_steps_before(tmp_path, store, monkeypatch):
     lines = [json.dumps({"id": f"2401.{n:05d}", "title": f"Paper {n}", "abstract": "x"}) for n in range(2500)]
     path = write(tmp_path / "big.json", "\n".join(lines) + "\n")
-    monkeypatch.setattr(load_module, "STEP_PAPERS", 1000)
+    monkeypatch.setattr(load_module, "STEP_SECONDS", 0)  # a step per batch
+    monkeypatch.setattr(load_module, "PAUSE_SECONDS", 0)
     monkeypatch.setattr("papershelf.loaders.sources.parsing.BATCH", 500)
-    calls = []
+    other = Store(store.path)
+    other.conn.execute("PRAGMA busy_timeout = 0")  # between two steps the lock is free: no waiting
 
     def interrupt(found: int) -> None:
-        calls.append(found)
+        other.set_starred([found], True)
         if found >= 2000:
             raise KeyboardInterrupt
 
     with pytest.raises(load_module.PartlyLoaded) as stopped:
         load_file(store, path, on_papers=interrupt)
     assert stopped.value.papers == 2000 and store.paper_count() == 2000
+    assert [paper.id for paper in store.papers(starred_only=True)] == [500, 1000, 1500, 2000]
+    other.close()
     report = load_file(store, path)
     assert (report.counts.new, store.paper_count()) == (500, 2500)
     store.conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('integrity-check')")
@@ -233,3 +264,65 @@ def test_the_progress_bar_is_told_bytes_and_papers():
     meter.count_papers(1500)
     assert meter.bar.pos == 4096
     assert meter.rate(None).startswith("1,500 papers, ") and meter.rate(None).endswith("/s")
+
+
+def test_a_paper_indexed_earlier_in_a_step_is_indexed_again_when_a_later_batch_changes_it(
+    tmp_path, store, monkeypatch
+):
+    monkeypatch.setattr("papershelf.loaders.sources.parsing.BATCH", 2)
+    records = [
+        {"id": "2401.00001", "title": "Alpha one", "abstract": "first"},
+        {"id": "2401.00002", "title": "Beta", "abstract": "second"},
+        {"id": "2401.00001", "title": "Alpha two", "abstract": "first again"},
+    ]
+    load_file(store, write(tmp_path / "twice.json", "\n".join(map(json.dumps, records)) + "\n"))
+    store.conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('integrity-check')")
+    match = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?"
+    assert [store.conn.execute(match, [word]).fetchall() for word in ("two", "one", "again")] == [
+        [(1,)],
+        [],
+        [(1,)],
+    ]
+
+
+def test_loading_again_skips_the_lines_it_holds_unchanged_and_reads_a_changed_one(
+    tmp_path, store, monkeypatch
+):
+    from papershelf.loaders.sources import snapshot
+
+    path = write(tmp_path / "snapshot.json", b"\n".join(GOOD_LINES) + b"\n")
+    load_file(store, path)
+    store.set_starred([1], True)
+    read = []
+    monkeypatch.setattr(
+        snapshot,
+        "_paper",
+        lambda record, clean, made=snapshot._paper: read.append(record.id) or made(record, clean),
+    )
+    report = load_file(store, path)
+    assert (report.counts.found, report.counts.new, report.counts.updated, read) == (5, 0, 0, [])
+    changed = GOOD_LINES[1].replace(b"Sparsity-certifying", b"Sparsity-certifying, revised,")
+    write(path, b"\n".join([GOOD_LINES[0], changed, *GOOD_LINES[2:]]) + b"\n")
+    report = load_file(store, path)
+    assert (report.counts.found, report.counts.updated, read) == (5, 1, ["0704.0002"])
+    assert by_arxiv_id(store)["0704.0002"].title.startswith("Sparsity-certifying, revised,")
+    assert load_file(store, path, wanted=Wanted(("math.CO",))).counts.found == 1  # a filter reads all
+    monkeypatch.setattr(snapshot, "PARSER_VERSION", b"snapshot-next")  # a papershelf that reads more
+    read.clear()
+    assert load_file(store, path).counts.found == 5 and len(read) == 5
+    assert [p.id for p in store.papers(starred_only=True)] == [1]
+
+
+def test_a_line_is_skipped_only_when_its_own_digest_is_known(tmp_path, store):
+    from papershelf.loaders.sources.snapshot import UNCHANGED
+
+    lines = [json.dumps({"id": "2401.00001", "title": title, "abstract": "x"}) for title in ("One", "Two")]
+    path = write(tmp_path / "twice.json", "\n".join(lines) + "\n")
+    load_file(store, path)
+    known = KnownLines(store.path, str(path.resolve())).open()
+    assert known is not None
+    write(path, "\n".join(reversed(lines)) + "\n")
+    entries = list(read_snapshot(path, unchanged=known.unchanged))
+    known.close()
+    assert entries[0] is not UNCHANGED and entries[1] is UNCHANGED  # the first line's digest is stored
+    assert KnownLines(store.path, "never loaded").open() is None

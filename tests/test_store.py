@@ -222,3 +222,29 @@ def test_each_migration_applies_on_the_schema_before_it(db_path, last):
         assert {m.name for m in migrations.applied(store.db)} >= {last}
         load_sample(store)
         assert store.paper_count() == 334
+
+
+def test_the_full_text_index_loses_its_prefix_indexes_and_keeps_its_answers(tmp_path, sample_store):
+    db_path = tmp_path / "before-009.db"
+    db = Database(sqlite3.connect(db_path))
+    migrations.apply(db, stop_before="009_fts_without_prefix_indexes")
+    db.execute("ATTACH DATABASE ? AS sample", [str(sample_store.path)])
+    db.execute("INSERT INTO papers SELECT * FROM sample.papers")  # indexed by its trigger
+    db.conn.commit()
+    assert "prefix='2 3'" in _fts_schema(db.conn)
+    queries = ("diffusion", "lang*", '"language model"', "mo* AND tr*")
+    before = _answers(db.conn, queries)
+    db.close()
+    with Store(db_path) as store:
+        assert "prefix" not in _fts_schema(store.conn)
+        assert _answers(store.conn, queries) == before and all(before)
+        store.conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('integrity-check')")
+
+
+def _fts_schema(conn: sqlite3.Connection) -> str:
+    return conn.execute("SELECT sql FROM sqlite_master WHERE name = 'papers_fts'").fetchone()[0]
+
+
+def _answers(conn: sqlite3.Connection, queries: tuple[str, ...]) -> list[list[int]]:
+    sql = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid"
+    return [[row[0] for row in conn.execute(sql, [query])] for query in queries]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from papershelf.loaders.sources.parsing import Batch, ParsedFile, parse_file
 from papershelf.loaders.sources.reading import InputError, os_reason
 from papershelf.loaders.sources.snapshot import BadLine, Wanted
 from papershelf.loaders.store.database import MergeCounts, Store
+from papershelf.loaders.store.digests import KnownLines
 
 MAX_SKIPPED_KEPT = 100
 _ABSTRACT = ROW_FIELDS.index("abstract")
@@ -25,9 +27,13 @@ _TITLE = ROW_FIELDS.index("title")
 SAMPLE_PREFIX = "sample/"
 # A file without the page header whose "abstracts" are mostly this short is some other text file.
 PLAUSIBLE_ABSTRACT = 100
-# A snapshot is saved in steps of this many papers, each one transaction: a reader on the same store
-# can write (a star, a note) between two steps, and an interrupted load keeps the steps before.
-STEP_PAPERS = 50_000
+# A snapshot is saved in steps, each one transaction committed once it has lasted this long: a
+# reader on the same store waits for the write lock (a star, a note) no longer than a step, and an
+# interrupted load keeps the steps before.
+STEP_SECONDS = 0.5
+# The lock is left free this long after each step: SQLite's busy handler, which a waiting writer
+# sleeps in, tries again every 100 ms at most, and would miss a shorter gap.
+PAUSE_SECONDS = 0.11
 BAD_LINES_KEPT = 5
 
 
@@ -59,6 +65,7 @@ class LoadReport:
         self.skipped.extend(batch.skipped[: MAX_SKIPPED_KEPT - len(self.skipped)])
         self.bad_count += batch.bad_count
         self.filtered += batch.filtered
+        self.counts.found += batch.unchanged
         for bad in batch.bad_lines:
             if bad.last:
                 self.truncated = bad
@@ -86,15 +93,16 @@ def load_file(
 
     `source` names the file in the store (default: its absolute path); `on_position` is told how
     many bytes have been read, now and then, and `on_papers` how many papers have been merged. An
-    arXiv metadata snapshot, filtered by `wanted`, is saved in steps (`STEP_PAPERS`) instead.
+    arXiv metadata snapshot, filtered by `wanted`, is saved in steps (`STEP_SECONDS`) instead.
     """
-    parsed = parse_file(path, on_position, wanted)
+    source = source or str(path.resolve())
+    parsed = parse_file(path, on_position, wanted, KnownLines(store.path, source))
     report = LoadReport(str(path), parsed.shape, MergeCounts())
     if parsed.shape == snapshot.SHAPE:
-        return _save_in_steps(store, source or str(path.resolve()), parsed, report, on_papers)
+        return _save_in_steps(store, source, parsed, report, on_papers)
     short_abstracts = json_titles = 0
     with store.write(), store.indexing_at_end():
-        source_id = store.source_id(source or str(path.resolve()), parsed.shape, parsed.listing_date)
+        source_id = store.source_id(source, parsed.shape, parsed.listing_date)
         for batch in parsed.batches:
             report.counts += store.merge_rows(source_id, batch.rows)
             short_abstracts += sum(len(row[_ABSTRACT]) < PLAUSIBLE_ABSTRACT for row in batch.rows)
@@ -123,23 +131,29 @@ def load_file(
 def _save_in_steps(
     store: Store, source: str, parsed: ParsedFile, report: LoadReport, on_papers: Callable[[int], None] | None
 ) -> LoadReport:
-    """Merge the batches in steps of STEP_PAPERS papers, each one transaction indexed at its end."""
+    """Merge the batches in steps of about STEP_SECONDS, each one transaction, each batch indexed
+    as it is merged (a step's length is then known when its last batch is)."""
     step: ExitStack | None = None
     committed = 0  # papers of the steps already committed
+    started = 0.0
     try:
         for batch in parsed.batches:
             report.add(batch)
             if not batch.rows:
+                if on_papers and batch.unchanged:
+                    on_papers(report.counts.found)
                 continue
             if step is None:
-                step = ExitStack()
+                step, started = ExitStack(), time.monotonic()
                 step.enter_context(store.write())
                 step.enter_context(store.indexing_at_end())
                 source_id = store.source_id(source, parsed.shape, None)
-            report.counts += store.merge_rows(source_id, batch.rows)
-            if report.counts.found - committed >= STEP_PAPERS:
+            report.counts += store.merge_rows(source_id, batch.rows, batch.digests or None)
+            store.index_now()
+            if time.monotonic() - started >= STEP_SECONDS:
                 step.close()
                 step, committed = None, report.counts.found
+                time.sleep(PAUSE_SECONDS)
             if on_papers:
                 on_papers(report.counts.found)
         if step is not None:

@@ -19,7 +19,8 @@ from papershelf.loaders.models import Paper, Skipped, paper_row
 from papershelf.loaders.sources import snapshot
 from papershelf.loaders.sources.page import parse_page
 from papershelf.loaders.sources.reading import InputError, open_text, read_lines
-from papershelf.loaders.sources.snapshot import BadLine, Filtered, Wanted
+from papershelf.loaders.sources.snapshot import BadLine, Filtered, FromLine, Unchanged, Wanted
+from papershelf.loaders.store.digests import KnownLines, LineLookup
 
 BATCH = 1000
 CHILD_MIN_BYTES = 8 << 20
@@ -33,6 +34,8 @@ class Batch:
     bad_lines: list[BadLine] = field(default_factory=list)  # the first BAD_LINES_KEPT of them
     bad_count: int = 0
     filtered: int = 0  # papers the filters (`Wanted`) left out
+    digests: list[bytes] = field(default_factory=list)  # of the rows' lines, when they have lines
+    unchanged: int = 0  # lines the source gave before as they are (`store.digests`): no rows
 
 
 @dataclass
@@ -44,35 +47,62 @@ class ParsedFile:
 
 
 def parse_file(
-    path: Path, on_position: Callable[[int], None] | None = None, wanted: Wanted | None = None
+    path: Path,
+    on_position: Callable[[int], None] | None = None,
+    wanted: Wanted | None = None,
+    known: KnownLines | None = None,
 ) -> ParsedFile:
     """Parse `path`, in a child process when it is large; InputError when it cannot be read.
 
-    `wanted` filters an arXiv metadata snapshot while it is read (page copies have no categories).
+    `wanted` filters an arXiv metadata snapshot while it is read (page copies have no categories);
+    `known` is where to ask which of its lines were loaded before, unchanged (when nothing filters).
     """
     try:
         large = path.stat().st_size >= CHILD_MIN_BYTES
     except OSError:
         large = False
     if large:
-        return _parse_in_child(path, on_position, wanted)
-    return parse_here(path, on_position, wanted)
+        return _parse_in_child(path, on_position, wanted, known)
+    return parse_here(path, on_position, wanted, known)
 
 
 def parse_here(
-    path: Path, on_position: Callable[[int], None] | None = None, wanted: Wanted | None = None
+    path: Path,
+    on_position: Callable[[int], None] | None = None,
+    wanted: Wanted | None = None,
+    known: KnownLines | None = None,
 ) -> ParsedFile:
     if snapshot.is_snapshot(path):
-        entries = snapshot.read_snapshot(path, wanted, on_position)
-        return ParsedFile(snapshot.SHAPE, None, True, _batches(entries))
+        lookup = known.open() if known and not wanted else None
+        entries = snapshot.read_snapshot(
+            path, wanted, on_position, lookup.unchanged if lookup else None, digested=True
+        )
+        return ParsedFile(snapshot.SHAPE, None, True, _closing(_batches(entries), lookup))
     page = parse_page(read_lines(open_text(path), on_position))
     return ParsedFile(page.shape, page.listing_date, page.has_header, _batches(page.entries))
 
 
-def _batches(entries: Iterator[Paper | Skipped | BadLine | Filtered]) -> Iterator[Batch]:
+def _closing(batches: Iterator[Batch], lookup: LineLookup | None) -> Iterator[Batch]:
+    try:
+        yield from batches
+    finally:
+        if lookup is not None:
+            lookup.close()
+
+
+def _batches(
+    entries: Iterator[Paper | Skipped | BadLine | Filtered | FromLine | Unchanged],
+) -> Iterator[Batch]:
     batch = Batch()
     position = 0
     for entry in entries:
+        if isinstance(entry, Unchanged):
+            batch.unchanged += 1
+            position += 1
+            continue
+        digest = None
+        if isinstance(entry, FromLine):
+            entry, digest = entry.paper, entry.digest
         if isinstance(entry, Paper):
             try:
                 entry = admit_paper(entry)
@@ -82,11 +112,13 @@ def _batches(entries: Iterator[Paper | Skipped | BadLine | Filtered]) -> Iterato
             _note(batch, entry)
             continue
         batch.rows.append(paper_row(position, entry))
+        if digest is not None:
+            batch.digests.append(digest)
         position += 1
-        if len(batch.rows) == BATCH:
+        if len(batch.rows) + batch.unchanged >= BATCH:
             yield batch
             batch = Batch()
-    if batch.rows or batch.skipped or batch.bad_count or batch.filtered:
+    if batch.rows or batch.skipped or batch.bad_count or batch.filtered or batch.unchanged:
         yield batch
 
 
@@ -105,12 +137,12 @@ def _note(batch: Batch, entry: Skipped | BadLine | Filtered) -> None:
 
 
 def _parse_in_child(
-    path: Path, on_position: Callable[[int], None] | None, wanted: Wanted | None
+    path: Path, on_position: Callable[[int], None] | None, wanted: Wanted | None, known: KnownLines | None
 ) -> ParsedFile:
     context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded process (the app)
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child_main, args=(path, sender, wanted), name="papershelf-parser", daemon=True
+        target=_child_main, args=(path, sender, wanted, known), name="papershelf-parser", daemon=True
     )
     child.start()
     sender.close()
@@ -157,9 +189,11 @@ def _stop(child: BaseProcess) -> None:
     child.join()
 
 
-def _child_main(path: Path, sender: Connection, wanted: Wanted | None = None) -> None:
+def _child_main(
+    path: Path, sender: Connection, wanted: Wanted | None = None, known: KnownLines | None = None
+) -> None:
     try:
-        parsed = parse_here(path, lambda position: sender.send(("position", position)), wanted)
+        parsed = parse_here(path, lambda position: sender.send(("position", position)), wanted, known)
         sender.send(("header", (parsed.shape, parsed.listing_date, parsed.has_header)))
         for batch in parsed.batches:
             sender.send(("batch", batch))

@@ -10,7 +10,9 @@ is reported too. Pure: a file in, papers out.
 from __future__ import annotations
 
 import bz2
+import datetime
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -20,6 +22,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from papershelf.loaders.models import Paper
 from papershelf.loaders.sources.reading import InputError
@@ -60,7 +64,7 @@ class Filtered:
 
 
 FILTERED = Filtered()
-Entry = Paper | BadLine | Filtered
+Entry = Paper | BadLine | Filtered  # and FromLine, Unchanged (see read_snapshot)
 
 
 @dataclass(frozen=True)
@@ -125,34 +129,131 @@ def _record_like(line: bytes) -> bool:
     return isinstance(value, dict) and "id" in value and ("title" in value or "abstract" in value)
 
 
+class _Version(msgspec.Struct):
+    created: str | None = None  # "Mon, 2 Apr 2007 19:18:42 GMT"
+
+
+class Record(msgspec.Struct):
+    """What papershelf keeps of a snapshot record, as decoded: the other fields are skipped unread."""
+
+    id: str | None = None
+    title: str | None = None
+    abstract: str | None = None
+    authors: str | None = None
+    authors_parsed: list[list[str]] | None = None
+    categories: str | None = None
+    comments: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = msgspec.field(default=None, name="journal-ref")
+    update_date: str | None = None
+    versions: list[_Version] | None = None
+
+
+# A third of the cost of the standard library's json.loads, with the types checked while decoding.
+_DECODE = msgspec.json.Decoder(Record).decode
+_TEXT_FIELDS = tuple(
+    (f.name, f.encode_name)
+    for f in msgspec.structs.fields(Record)
+    if f.name not in ("authors_parsed", "versions")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FromLine:
+    """A paper and the digest of the line it was read from (`store.digests`)."""
+
+    paper: Paper
+    digest: bytes
+
+
+class Unchanged:
+    """A line its source gave before as it is (one shared instance, `UNCHANGED`): not read again."""
+
+
+UNCHANGED = Unchanged()
+# The arXiv id a line starts with, as arXiv writes it, read without decoding the line.
+_LINE_ID = re.compile(rb'\s*\{\s*"id"\s*:\s*"([^"\\]{1,64})"')
+LOOKUP_LINES = 500
+# Change it whenever a line gives another paper (a field read, cleaned or merged otherwise): the
+# lines a store knows by their digests (`store.digests`) are then read again, once.
+PARSER_VERSION = b"snapshot-1"
+KnownPairs = Callable[[list[tuple[str, bytes]]], set[tuple[str, bytes]]]
+
+
 def read_snapshot(
-    path: Path, wanted: Wanted | None = None, on_position: Callable[[int], None] | None = None
+    path: Path,
+    wanted: Wanted | None = None,
+    on_position: Callable[[int], None] | None = None,
+    unchanged: KnownPairs | None = None,
+    digested: bool = False,
 ) -> Iterator[Entry]:
     """The papers of a snapshot file in order, with its bad lines and the papers `wanted` leaves out.
 
     `on_position` is told, now and then, how many bytes of the file (compressed) have been read.
+    `unchanged` tells which (arXiv id, line digest) pairs its source gave before: those lines are
+    UNCHANGED, not decoded. `digested` yields each paper as a FromLine.
     """
     wanted = wanted or Wanted()
-    for item in _lines(path, on_position):
-        if isinstance(item, BadLine):
+    items = _lines(path, on_position)
+    for item in _without_known(items, unchanged) if unchanged else items:
+        if isinstance(item, (BadLine, Unchanged)):
             yield item
             continue
         number, line, last = item
         try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as error:
-            yield BadLine(number, "it ends inside its JSON" if last else _json_reason(error), last)
+            record: Record | BadLine = _DECODE(line)
+        except msgspec.DecodeError:  # not JSON, or a field of another type: the careful path says which
+            record = _decode_carefully(number, line, last)
+        if isinstance(record, BadLine):
+            yield record
             continue
-        if not isinstance(record, dict):
-            yield BadLine(number, "not a JSON object")
-            continue
-        paper = paper_from_record(record, clean_text if _MAY_HOLD_CONTROLS.search(line) else _collapse)
+        paper = _paper(record, clean_text if _MAY_HOLD_CONTROLS.search(line) else _collapse)
         if paper is None:
             yield BadLine(number, "no arXiv id or title")
         elif wanted and not wanted.keeps(paper):
             yield FILTERED
         else:
-            yield paper
+            yield FromLine(paper, line_digest(line)) if digested else paper
+
+
+def line_digest(line: bytes) -> bytes:
+    return hashlib.blake2b(line, digest_size=16, person=PARSER_VERSION).digest()
+
+
+def _without_known(
+    items: Iterator[tuple[int, bytes, bool] | BadLine], unchanged: KnownPairs
+) -> Iterator[tuple[int, bytes, bool] | BadLine | Unchanged]:
+    """`items` with the lines `unchanged` knows as UNCHANGED, asked LOOKUP_LINES lines at a time."""
+    group: list[tuple[int, bytes, bool] | BadLine] = []
+    for item in items:
+        group.append(item)
+        if len(group) == LOOKUP_LINES:
+            yield from _known_in(group, unchanged)
+            group = []
+    yield from _known_in(group, unchanged)
+
+
+def _known_in(
+    group: list[tuple[int, bytes, bool] | BadLine], unchanged: KnownPairs
+) -> Iterator[tuple[int, bytes, bool] | BadLine | Unchanged]:
+    pairs: dict[int, tuple[str, bytes]] = {}
+    for n, item in enumerate(group):
+        if not isinstance(item, BadLine) and (match := _LINE_ID.match(item[1])):
+            pairs[n] = (match[1].decode("utf-8", "replace"), line_digest(item[1]))
+    known = unchanged(list(pairs.values())) if pairs else set()
+    for n, item in enumerate(group):
+        yield UNCHANGED if pairs.get(n) in known else item
+
+
+def _decode_carefully(number: int, line: bytes, last: bool) -> Record | BadLine:
+    """The line's record with the fields of an unexpected type left out, or why it is none."""
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError) as error:
+        return BadLine(number, "it ends inside its JSON" if last else _json_reason(error), last)
+    if not isinstance(value, dict):
+        return BadLine(number, "not a JSON object")
+    return record_of(value)
 
 
 def _json_reason(error: Exception) -> str:
@@ -163,33 +264,56 @@ def _json_reason(error: Exception) -> str:
     return "not JSON"
 
 
+def record_of(value: dict[str, Any]) -> Record:
+    """A decoded JSON object as a Record: a field of another type is left out, and so is an author
+    of `authors_parsed` that is not a list of names."""
+    fields: dict[str, Any] = {}
+    for name, key in _TEXT_FIELDS:
+        if isinstance(text := value.get(key), str):
+            fields[name] = text
+    parsed = value.get("authors_parsed")
+    if isinstance(parsed, list):
+        fields["authors_parsed"] = [
+            parts for parts in parsed if type(parts) is list and all(type(p) is str for p in parts)
+        ]
+    versions = value.get("versions")
+    if isinstance(versions, list) and versions and isinstance(versions[0], dict):
+        created = versions[0].get("created")
+        fields["versions"] = [_Version(created if isinstance(created, str) else None)]
+    return Record(**fields)
+
+
 def paper_from_record(record: dict[str, Any], clean: Callable[[str], str] = clean_text) -> Paper | None:
-    """A paper from one snapshot record; None without a valid arXiv id and a title.
+    """A paper from one snapshot record (a decoded JSON object); None without a valid arXiv id and a title."""
+    return _paper(record_of(record), clean)
+
+
+def _paper(record: Record, clean: Callable[[str], str]) -> Paper | None:
+    """A paper from one record; None without a valid arXiv id and a title.
 
     Whitespace (newlines, indentation) is collapsed and the TeX kept as it is, as page copies show it.
     `clean` makes text safe; `_collapse` only where the record surely holds no control character.
     """
-    get = record.get
-    arxiv_id = _text(get("id"), clean)
-    title = _text(get("title"), clean)
+    arxiv_id = _text(record.id, clean)
+    title = _text(record.title, clean)
     if not (arxiv_id and title and _ARXIV_ID.fullmatch(arxiv_id)):
         return None
-    authors = _authors(get("authors_parsed"), clean) or _authors_text(get("authors"), clean)
-    categories = (_text(get("categories"), clean) or "").split()
-    published = _first_version_date(get("versions"))
+    authors = _authors(record.authors_parsed, clean) or _authors_text(record.authors, clean)
+    categories = (_text(record.categories, clean) or "").split()
+    published = _first_version_date(record.versions)
     return Paper(
         title=title,
-        abstract=_text(get("abstract"), clean) or "",
+        abstract=_text(record.abstract, clean) or "",
         authors_count=len(authors) or None,
         published=published,
         published_text=_shown(published),
         arxiv_id=arxiv_id,
         authors=authors or None,
         categories=list(dict.fromkeys(categories)) or None,
-        doi=_text(get("doi"), clean),
-        comment=_text(get("comments"), clean),
-        journal_ref=_text(get("journal-ref"), clean),
-        updated=_iso_date(get("update_date")),
+        doi=_text(record.doi, clean),
+        comment=_text(record.comments, clean),
+        journal_ref=_text(record.journal_ref, clean),
+        updated=_iso_date(record.update_date),
     )
 
 
@@ -197,24 +321,22 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _text(value: Any, clean: Callable[[str], str]) -> str | None:
-    return (clean(value) or None) if isinstance(value, str) else None
+def _text(value: str | None, clean: Callable[[str], str]) -> str | None:
+    return (clean(value) or None) if value is not None else None
 
 
-def _authors(parsed: Any, clean: Callable[[str], str]) -> list[str]:
+def _authors(parsed: list[list[str]] | None, clean: Callable[[str], str]) -> list[str]:
     """Names in order from `authors_parsed`: [["Last", "First", "Suffix"], …] → "First Last Suffix"."""
-    if not isinstance(parsed, list):
-        return []
     names = []
-    for parts in parsed:
-        if type(parts) is list and 1 <= len(parts) <= 3 and all(type(p) is str for p in parts):
+    for parts in parsed or ():
+        if 1 <= len(parts) <= 3:
             last, first, suffix = (*parts, "", "")[:3]
             if name := clean(f"{first} {last} {suffix}"):
                 names.append(name)
     return names
 
 
-def _authors_text(value: Any, clean: Callable[[str], str]) -> list[str]:
+def _authors_text(value: str | None, clean: Callable[[str], str]) -> list[str]:
     """Names from the `authors` text ("A. One, B. Two and C. Three") when it is all there is."""
     text = _text(value, clean)
     if not text:
@@ -222,22 +344,20 @@ def _authors_text(value: Any, clean: Callable[[str], str]) -> list[str]:
     return [name.strip() for name in re.split(r",\s*|\s+and\s+", text) if name.strip()]
 
 
-def _first_version_date(versions: Any) -> str | None:
+def _first_version_date(versions: list[_Version] | None) -> str | None:
     """The ISO date of the first version: `[{"version": "v1", "created": "Mon, 2 Apr 2007 …"}]`."""
-    if not (isinstance(versions, list) and versions and isinstance(versions[0], dict)):
-        return None
-    created = versions[0].get("created")
-    if not isinstance(created, str):
+    created = versions[0].created if versions else None
+    if created is None:
         return None
     parts = created.replace(",", " ").split()  # ["Mon", "2", "Apr", "2007", "19:18:42", "GMT"]
-    if len(parts) < 4 or not (parts[1].isdigit() and parts[3].isdigit()) or parts[2] not in _MONTH_NUMBERS:
+    if len(parts) < 4 or parts[2] not in _MONTH_NUMBERS:
+        return None
+    if not (parts[1].isdecimal() and parts[3].isdecimal()):  # isdigit() holds "²", which int() refuses
         return None
     return _iso_date(f"{parts[3]}-{_MONTH_NUMBERS[parts[2]]:02d}-{int(parts[1]):02d}")
 
 
 def _iso_date(value: Any) -> str | None:
-    import datetime
-
     if not isinstance(value, str):
         return None
     try:

@@ -99,17 +99,68 @@ def family_name(author: str) -> str:
 
 def base_key(paper: Paper) -> str:
     """The key `paper` gets when no other paper holds it (see the module's docstring)."""
-    words = [w for w in ascii_words(paper.title) if w not in SKIP_WORDS] or ascii_words(paper.title)
-    author = family_name(paper.authors[0]) if paper.authors else ""
+    return _base(paper.title, paper.authors, paper.published, paper.listing_date, paper.id)
+
+
+def _base(
+    title: str,
+    authors: list[str] | None,
+    published: str | None,
+    listing_date: str | None,
+    paper_id: int | None,
+) -> str:
+    words = [w for w in ascii_words(title) if w not in SKIP_WORDS] or ascii_words(title)
+    author = family_name(authors[0]) if authors else ""
     if not author and words:
         author = words.pop(0)[:WORD_MAX]
-    year = _year(paper.published) or _year(paper.listing_date)
+    year = _year(published) or _year(listing_date)
     key = author + year + (words[0][:WORD_MAX] if words else "")
-    return key if key and not key.isdigit() else f"paper{paper.id}"
+    return key if key and not key.isdigit() else f"paper{paper_id}"
 
 
 def _year(date: str | None) -> str:
     return date[:4] if date and re.match(r"\d{4}-", date) else ""
+
+
+# A paper as `new_keys` reads it: id, title, authors (JSON), published, listing date.
+Fields = tuple[int, str, str | None, str | None, str | None]
+
+
+def new_keys(conn: sqlite3.Connection, papers: list[Fields]) -> list[str]:
+    """The keys of papers about to be stored, in order: unique among the stored ones and each other.
+
+    The stored keys of each base are read once, with one range query: a loop of one query per
+    candidate suffix was quadratic in the papers sharing a base (`wang2020deep`, …).
+    """
+    bases = [
+        _base(title, json.loads(authors) if authors else None, published, listing, paper_id)
+        for paper_id, title, authors, published, listing in papers
+    ]
+    taken: dict[str, set[str]] = {}
+    tried: dict[str, int] = {}  # base -> the suffix numbers below this one are taken
+    keys = []
+    for base in bases:
+        if base not in taken:
+            taken[base] = _stored_with_base(conn, base)
+        key, tried[base] = _first_free(base, taken[base], tried.get(base, 0))
+        taken[base].add(key)
+        keys.append(key)
+    return keys
+
+
+def _stored_with_base(conn: sqlite3.Connection, base: str) -> set[str]:
+    # "{" follows "z": the range holds `base` and every key that continues it (suffixed ones among them).
+    rows = conn.execute("SELECT citekey FROM papers WHERE citekey >= ? AND citekey < ?", [base, base + "{"])
+    return {row[0] for row in rows}
+
+
+def _first_free(base: str, taken: set[str], number: int = 0) -> tuple[str, int]:
+    """The first of `base`, `base`a, `base`b, … (from suffix `number` on) not in `taken`, and its number."""
+    candidate = base + _letters(number)
+    while candidate in taken:
+        number += 1
+        candidate = base + _letters(number)
+    return candidate, number
 
 
 def assign(conn: sqlite3.Connection, paper_ids: Iterable[int]) -> None:
@@ -121,21 +172,11 @@ def assign(conn: sqlite3.Connection, paper_ids: Iterable[int]) -> None:
             f"""SELECT id, title, authors, published, listing_date FROM papers
                 WHERE id IN ({", ".join("?" * len(chunk))}) AND citekey IS NULL ORDER BY id""",
             chunk,
+        ).fetchall()
+        keys = new_keys(conn, rows)
+        conn.executemany(
+            "UPDATE papers SET citekey = ? WHERE id = ?", [(k, r[0]) for k, r in zip(keys, rows, strict=True)]
         )
-        for paper_id, title, authors, published, listing_date in rows.fetchall():
-            paper = Paper(title=title, abstract="", published=published, listing_date=listing_date)
-            paper.id, paper.authors = paper_id, json.loads(authors) if authors else None
-            key = unique_key(conn, base_key(paper))
-            conn.execute("UPDATE papers SET citekey = ? WHERE id = ?", [key, paper_id])
-
-
-def unique_key(conn: sqlite3.Connection, base: str) -> str:
-    """`base`, or `base` with the first letters suffix (a…z, aa…) that no stored paper holds."""
-    candidate, number = base, 0
-    while conn.execute("SELECT 1 FROM papers WHERE citekey = ?", [candidate]).fetchone():
-        number += 1
-        candidate = base + _letters(number)
-    return candidate
 
 
 def _letters(number: int) -> str:

@@ -32,15 +32,20 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 # The last of store.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
-LAST_MIGRATION = "008_sort_indexes"
+LAST_MIGRATION = "010_line_digests"
 LOOKUP_CHUNK = 500
 BULK_CACHE_KIB = 64 << 10
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))
-_ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "added_at", "updated_at"))
-_INSERT = f"INSERT INTO papers ({_ROW}) VALUES ({', '.join('?' * (len(MERGED_FIELDS) + 5))})"
+_ROW = ", ".join(("id", *MERGED_FIELDS, "title_key", "urls", "citekey", "added_at", "updated_at"))
+_INSERT = f"INSERT INTO papers ({_ROW}) VALUES ({', '.join('?' * (len(MERGED_FIELDS) + 6))})"
 _KEY = ROW_FIELDS.index("title_key")
 _ARXIV = ROW_FIELDS.index("arxiv_id")  # in a row and in a stored row alike (both start with one column)
 _FIELDS = slice(1, 1 + len(MERGED_FIELDS))
+# What a citation key is made of (`citekeys.new_keys`), in a row to insert (which starts with its id).
+_KEY_FIELDS = tuple(
+    1 + MERGED_FIELDS.index(name) for name in ("title", "authors", "published", "listing_date")
+)
+_LISTING = 1 + MERGED_FIELDS.index("listing_date")
 _UPDATE = (
     "UPDATE papers SET "
     + ", ".join(f"{name} = ?" for name in (*MERGED_FIELDS, "title_key", "urls", "updated_at"))
@@ -232,9 +237,12 @@ class Store:
         )
         return self.conn.execute("SELECT id FROM sources WHERE path = ?", [path]).fetchone()[0]
 
-    def merge_rows(self, source_id: int | None, rows: list[tuple]) -> MergeCounts:
+    def merge_rows(
+        self, source_id: int | None, rows: list[tuple], digests: list[bytes] | None = None
+    ) -> MergeCounts:
         """Insert or merge papers from one source (None: no source, as for a restored backup), as
-        rows (`models.paper_row`). Call inside `write()`.
+        rows (`models.paper_row`), with the digests of the lines they were read from if the source
+        has lines (`store.digests`). Call inside `write()`.
 
         A row that adds nothing to the stored paper (a file loaded again) is recognised by comparing
         rows, without making papers of either: a million of them in seconds.
@@ -243,8 +251,8 @@ class Store:
         next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
         new: dict[int, tuple] = {}  # id -> the row to insert
         changed: dict[int, Paper] = {}
-        links: dict[int, int] = {}
-        for row in rows:
+        links: dict[int, tuple[int, bytes | None]] = {}  # id -> its position and line digest
+        for n, row in enumerate(rows):
             key = row[_KEY]
             stored = _match(current, row[_ARXIV], key)
             if stored is None:
@@ -266,20 +274,31 @@ class Store:
                         self._deferred.text_changed(stored_id, old.title, old.abstract)
                 stored = merged
             _remember(current, stored, key)
-            links.setdefault(stored_id, row[0])
+            links.setdefault(stored_id, (row[0], digests[n] if digests else None))
         stamp = now()
-        self.conn.executemany(_INSERT, [(*values, stamp, stamp) for values in new.values()])
+        self.conn.executemany(
+            _INSERT, [(*v, k, stamp, stamp) for v, k in zip(new.values(), self._keys(new), strict=True)]
+        )
         self.conn.executemany(_UPDATE, [(*paper_row(0, p)[1:], stamp, p.id) for p in changed.values()])
         if source_id is not None:
             self.conn.executemany(
-                """INSERT INTO paper_sources (paper_id, source_id, position) VALUES (?, ?, ?)
-                   ON CONFLICT (paper_id, source_id) DO UPDATE SET position = excluded.position
-                   WHERE position != excluded.position""",
-                [(paper_id, source_id, position) for paper_id, position in links.items()],
+                """INSERT INTO paper_sources (paper_id, source_id, position, digest) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (paper_id, source_id) DO UPDATE SET position = excluded.position,
+                       digest = excluded.digest
+                   WHERE position != excluded.position OR digest IS NOT excluded.digest""",
+                [(paper_id, source_id, *link) for paper_id, link in links.items()],
             )
-        listing_dates.normalize(self.conn, [*new, *changed])
-        citekeys.assign(self.conn, new)
+        undated = [i for i, values in new.items() if not _iso_or_none(values[_LISTING])]
+        listing_dates.normalize(self.conn, [*undated, *changed])
+        citekeys.assign(self.conn, undated)
         return MergeCounts(found=len(links), new=len(new), updated=len(changed))
+
+    def _keys(self, new: dict[int, tuple]) -> list[str | None]:
+        """The citation keys of rows to insert; None for those whose listing date is not ISO yet: they
+        get theirs once `listing_dates` has dated them (the key may take its year)."""
+        dated = [values for values in new.values() if _iso_or_none(values[_LISTING])]
+        keys = iter(citekeys.new_keys(self.conn, [(v[0], *(v[n] for n in _KEY_FIELDS)) for v in dated]))
+        return [next(keys) if _iso_or_none(values[_LISTING]) else None for values in new.values()]
 
     def update_paper(self, paper_id: int, newer: Paper) -> bool:
         """Merge `newer` into the stored paper `paper_id` (as a reload would); return whether it
@@ -309,6 +328,11 @@ class Store:
         finally:
             self._deferred = None
             self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+    def index_now(self) -> None:
+        """Inside `indexing_at_end()`: index what has been written so far, rather than at its end."""
+        if self._deferred is not None:
+            self._deferred.index()
 
     def _existing(self, rows: list[tuple]) -> dict[str, Stored]:
         """Stored papers that `rows` may match, as stored rows: by arXiv id, and by title those that
@@ -383,6 +407,10 @@ def _remember(current: dict[str, Stored], stored: Stored, key: str) -> None:
 
 def _paper_from_row(row: tuple) -> Paper:
     return paper_from_fields(row[1:], paper_id=row[0])
+
+
+def _iso_or_none(listing_date: str | None) -> bool:
+    return listing_date is None or listing_dates.is_iso(listing_date)
 
 
 def _chunks(values: list, size: int) -> Iterator[list]:

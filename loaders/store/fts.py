@@ -42,8 +42,13 @@ CREATE_TABLE_WITH_PREFIXES = CREATE_TABLE.replace("content=[papers])", "content=
 
 def recreate_with_prefixes(conn: sqlite3.Connection) -> None:
     """Drop the index and build it again with prefix indexes (its triggers stay as they are)."""
+    recreate(conn, CREATE_TABLE_WITH_PREFIXES)
+
+
+def recreate(conn: sqlite3.Connection, create_table: str = CREATE_TABLE) -> None:
+    """Drop the index and build it again as `create_table` makes it (its triggers stay as they are)."""
     conn.execute("DROP TABLE [papers_fts]")
-    conn.execute(CREATE_TABLE_WITH_PREFIXES)
+    conn.execute(create_table)
     conn.execute("INSERT INTO [papers_fts] ([papers_fts]) VALUES ('rebuild')")
 
 
@@ -54,33 +59,44 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 class DeferredIndexing:
-    """What a bulk load changed, to index when it ends (see `deferred`)."""
+    """What a bulk load changed and has not indexed yet (see `deferred`)."""
 
-    def __init__(self, first_new_id: int):
-        self.first_new_id = first_new_id
+    def __init__(self, conn: sqlite3.Connection, first_new_id: int):
+        self.conn = conn
+        self.first_unindexed = first_new_id  # papers inserted from this id on are not indexed yet
         self.rewritten: dict[int, tuple[str, str]] = {}  # id -> title and abstract as indexed
 
     def text_changed(self, paper_id: int, old_title: str, old_abstract: str) -> None:
-        """Note that a paper indexed before the load got a new title or abstract."""
-        if paper_id < self.first_new_id:
+        """Note that an indexed paper got a new title or abstract (`old_…` as it was indexed)."""
+        if paper_id < self.first_unindexed:
             self.rewritten.setdefault(paper_id, (old_title, old_abstract))
+
+    def index(self) -> None:
+        """Index what was inserted or rewritten since the last time."""
+        self.conn.executemany(_UNINDEX, [(i, *old) for i, old in self.rewritten.items()])
+        self.conn.executemany(_INDEX_FROM + "WHERE id = ?", [(i,) for i in self.rewritten])
+        self.rewritten.clear()
+        self.conn.execute(_INDEX_FROM + "WHERE id >= ?", [self.first_unindexed])
+        self.first_unindexed = _next_id(self.conn)
 
 
 @contextmanager
 def deferred(conn: sqlite3.Connection) -> Iterator[DeferredIndexing]:
-    """Index the papers inserted or rewritten in this block in bulk at its end. Call inside a transaction.
+    """Index the papers inserted or rewritten in this block in bulk, at its end or whenever its
+    `index()` is called. Call inside a transaction.
 
     Row-by-row trigger indexing took twice as long on 50,000 papers. The insert and update triggers
     are dropped and re-created inside the caller's transaction: no other connection ever sees the
     store without them, and a rollback puts them back as they were.
     """
-    first_new_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+    work = DeferredIndexing(conn, _next_id(conn))
     for name in _DEFERRABLE:
         conn.execute(f"DROP TRIGGER [{name}]")
-    work = DeferredIndexing(first_new_id)
     yield work
-    conn.executemany(_UNINDEX, [(i, *old) for i, old in work.rewritten.items()])
-    conn.executemany(_INDEX_FROM + "WHERE id = ?", [(i,) for i in work.rewritten])
-    conn.execute(_INDEX_FROM + "WHERE id >= ?", [first_new_id])
+    work.index()
     for name in _DEFERRABLE:
         conn.execute(TRIGGERS[name])
+
+
+def _next_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATED = re.compile(r"[0-9]{4}-")  # what `normalize` leaves as it is (its GLOB)
 _MONTH_DAY = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?$")
 _CHUNK = 500
 _MONTHS = {
@@ -51,6 +52,11 @@ def _date(year: int, month: int, day: int) -> str | None:
         return datetime.date(year, month, day).isoformat()
     except ValueError:  # Feb 29 of a common year, Jun 31
         return None
+
+
+def is_iso(listing_date: str) -> bool:
+    """Whether `normalize` leaves this listing date as it is."""
+    return _DATED.match(listing_date) is not None
 
 
 def normalize(conn: sqlite3.Connection, paper_ids: Iterable[int]) -> None:

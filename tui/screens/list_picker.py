@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.text import clean_text
 from papershelf.tui.screens.dialog import AnswerInput, Dialog
 
@@ -41,7 +42,7 @@ class ListPicker(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(f"Lists for “{clean_text(self.paper_title)}”", markup=False, classes="title")
+            yield Label(f"Lists for “{terminal(self.paper_title)}”", markup=False, classes="title")
             yield AnswerInput(placeholder="type to narrow, or to name a new list", id="list-query")
             yield OptionList(id="list-options")
             yield Label("Enter adds to the list, or takes out (✓) · Esc cancels", classes="hint")
@@ -69,9 +70,9 @@ class ListPicker(Dialog[str | None]):
             names = [name for name, _, _ in process.extract(wanted, names, scorer=fuzz.WRatio, limit=None)]
         for name in names:
             mark = IN_LIST if name.casefold() in self.containing else NOT_IN_LIST
-            options.add_option(Option(Content(f"{mark} {name}  ({counts[name]})"), id=name))
+            options.add_option(Option(Content(f"{mark} {terminal(name)}  ({counts[name]})"), id=name))
         if wanted and wanted.casefold() not in {name.casefold() for name, _ in self.lists}:
-            options.add_option(Option(Content(f"+ new list “{wanted}”"), id=wanted))
+            options.add_option(Option(Content(f"+ new list “{terminal(wanted)}”"), id=wanted))
         options.highlighted = 0 if options.option_count else None
 
     def action_move(self, step: int) -> None:

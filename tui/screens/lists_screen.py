@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.text import plural
 from papershelf.loaders.userdata import lists
 from papershelf.tui.messages import StateChanged
@@ -52,7 +53,7 @@ class ListsScreen(Dialog[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         for name, count in self.state.list_counts:
-            options.add_option(Option(Content(f"{name}  ({count:,})"), id=name))
+            options.add_option(Option(Content(f"{terminal(name)}  ({count:,})"), id=name))
         ids = [options.get_option_at_index(n).id for n in range(options.option_count)]
         options.highlighted = ids.index(highlight) if highlight in ids else 0
 

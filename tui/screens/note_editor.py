@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, TextArea
 
-from papershelf.loaders.text import clean_text
+from papershelf.loaders.sanitize import terminal
 from papershelf.tui.screens.dialog import Dialog
 from papershelf.tui.screens.prompt import Confirm
 
@@ -28,7 +28,7 @@ class NoteEditor(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note"):
-            yield Label(f"Note on “{clean_text(self.paper_title)}”", markup=False, classes="title")
+            yield Label(f"Note on “{terminal(self.paper_title)}”", markup=False, classes="title")
             yield TextArea(self.note, soft_wrap=True, show_line_numbers=False, id="note-text")
             yield Label("ctrl+s saves (an empty note is deleted) · Esc cancels", classes="hint")
 

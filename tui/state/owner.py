@@ -493,10 +493,10 @@ class ReaderState:
 
         def done(result: tuple[bool, list[lists.ListEntry], str, int]) -> None:
             starred, unstarred, title, count = result
-            if self._star_landed(paper_id):
-                self._show_star(paper_id, starred, pending=False)
-            if not self._stars_in_flight:  # else the count shown has stars still to be counted
-                self.shelf.starred_count = count
+            if self._star_landed(paper_id) and self._starred_shown(paper_id) != starred:
+                self._show_star(paper_id, starred, pending=False)  # the store decided otherwise
+            if not self._stars_in_flight and self.shelf.starred_count != count:
+                self.shelf.starred_count = count  # starred or unstarred elsewhere meanwhile
                 self.changed(Change(counts=True))
             if unstarred:
                 self.remember_undo(

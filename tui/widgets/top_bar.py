@@ -9,7 +9,7 @@ from typing import NamedTuple
 from textual.content import Content
 from textual.message import Message
 
-from papershelf.loaders.text import clean_text
+from papershelf.loaders.sanitize import terminal
 from papershelf.tui.widgets.clickable_line import ClickableLine, Part, fit, width_of
 
 PROGRESS_CELLS = 10
@@ -76,7 +76,7 @@ class TopBar(ClickableLine):
         return [*left, Part(Content.blank(max(0, width - width_of(left) - width_of(right)))), *right]
 
     def _tab_parts(self, room: int) -> list[Part]:
-        names = [Content(clean_text(tab.name)) for tab in self._tabs]
+        names = [Content(terminal(tab.name)) for tab in self._tabs]
         parts = [self._tab_part(tab, name) for tab, name in zip(self._tabs, names, strict=True)]
         over = width_of(parts) - room
         if over > 0 and self._tabs and self._tabs[-1].view in ("list", "similar"):
