@@ -113,6 +113,15 @@ def raw_insert(db: Path, rows: list[tuple], fts: bool = True) -> float:
     return elapsed
 
 
+def raw_in_child(path: Path, prefix: Path) -> tuple[float, float]:
+    """Seconds of `raw_insert` of `path`'s rows with FTS5 and without, in a child process: this one
+    stays small, since a process started by a large one inherits its peak memory (Linux keeps the
+    high-water mark across exec), and the RSS measured of `papershelf load` would be this one's."""
+    command = [sys.executable, "-m", "benchmarks.load", "--raw", str(path), str(prefix)]
+    with_fts, without = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    return float(with_fts), float(without)
+
+
 def write_input(path: Path, shape: str, papers: int, corpus: Path | None = None) -> None:
     """`papers` papers of `shape`; from `corpus` (a snapshot made by `benchmarks.corpus`, its first
     lines) when given: the snapshot as it is, a compact page copy of its titles and abstracts."""
@@ -142,7 +151,6 @@ def measure(
 ) -> dict:
     path = work / f"{shape}-{papers}.txt"
     write_input(path, shape, papers, corpus)
-    rows = raw_rows(path) if baselines else []
     first, reload, raw, bare, rss, waits = [], [], [], [], [], []
     for attempt in range(repeat):
         db = work / f"{shape}-{papers}-{attempt}.db"
@@ -150,9 +158,10 @@ def measure(
         first.append(seconds)
         rss.append(peak)
         reload.append(run_cli(db, path)[0])
-        if rows:
-            raw.append(raw_insert(work / f"{shape}-{papers}-{attempt}-raw.db", rows))
-            bare.append(raw_insert(work / f"{shape}-{papers}-{attempt}-bare.db", rows, fts=False))
+        if baselines:
+            with_fts, without = raw_in_child(path, work / f"{shape}-{papers}-{attempt}")
+            raw.append(with_fts)
+            bare.append(without)
         for name in os.listdir(work):
             if name.startswith(f"{shape}-{papers}-{attempt}"):
                 os.remove(work / name)  # a million papers' stores take gigabytes
@@ -181,7 +190,14 @@ def main() -> None:
         help="a snapshot of at least --papers lines to take the input from (python -m benchmarks.snapshot "
         "--corpus realistic), rather than generating the sample corpus each run",
     )
+    parser.add_argument("--raw", nargs=2, type=Path, metavar=("PATH", "PREFIX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.raw:  # the child of `raw_in_child`
+        path, prefix = args.raw
+        rows = raw_rows(path)
+        with_fts = raw_insert(prefix.with_name(prefix.name + "-raw.db"), rows)
+        print(with_fts, raw_insert(prefix.with_name(prefix.name + "-bare.db"), rows, fts=False))
+        return
     shapes = [shape.strip() for shape in args.shapes.split(",") if shape.strip()]
     small = max(args.papers // 5, 1)
     print(f"papershelf load, {args.papers:,} papers per shape, median of {args.repeat} runs")

@@ -8,6 +8,8 @@ line and export passes it.
   (which reorder what follows them, "Trojan Source") shown as a visible placeholder; zero-width
   characters and bidi marks dropped, so that a line takes the columns its characters promise.
 - `terminal_name`: a file name shown exactly, every unsafe character as a visible `\\xNN` escape.
+- `json_text`: a JSON document exact to the character, every one a terminal would act on or hide
+  written as a `\\uXXXX` escape.
 - `csv_cell`: a cell that a spreadsheet cannot take for a formula.
 - `bibtex_text`, `bibtex_field`: free text escaped as literal LaTeX, restricted fields (year, date,
   eprint, url, doi, primaryclass) validated by pattern and left out when they do not match.
@@ -117,6 +119,40 @@ def exportable(paper: Paper) -> Paper:
         elif isinstance(value, list) and not all(isinstance(v, str) and v.isprintable() for v in value):
             changes[spec.name] = [terminal_lines(v) if isinstance(v, str) else v for v in value]
     return dataclasses.replace(paper, **changes) if changes else paper
+
+
+# JSON -------------------------------------------------------------------------------------------
+
+
+def json_text(document: object, indent: int | None = None) -> str:
+    """`document` as JSON, readable UTF-8 but for what `terminal` would drop or replace (C1 controls,
+    bidi, zero-width and line-separator characters), which are `\\u` escapes: the data stays exact
+    for a program, and the text is safe to print, whatever reads it."""
+    import json
+
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    if text.isprintable():
+        return text
+    # Outside strings JSON holds only printable ASCII and the indent's line feeds, and json.dumps
+    # escaped C0 already. Checking runs of other characters, not each character, costs 2–4× what
+    # json.dumps does rather than 9–13× (`python -m benchmarks.json_output`).
+    return _NON_ASCII_RUNS.sub(_json_escaped_run, text)
+
+
+_NON_ASCII_RUNS = re.compile(r"[^\x20-\x7e\n]+")
+
+
+def _json_escaped_run(match: re.Match[str]) -> str:
+    run = match.group()
+    return run if run.isprintable() else "".join(c if c.isprintable() else _json_escape(c) for c in run)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 # CSV --------------------------------------------------------------------------------------------

@@ -19,12 +19,19 @@ def loaded(run) -> dict[str, int]:
     return {record["title"]: record["id"] for record in records}
 
 
+def picks(run) -> list[dict]:
+    """The first three picks of `recommend --json`."""
+    return json.loads(run("recommend", "--limit", "3", "--json").stdout)["picks"]
+
+
 def test_similar_embeds_first_then_lists_the_nearest_papers(run):
     ids = loaded(run)
     kv = JUDGED["recommend"]["kv cache compression"]
     result = run("similar", str(ids[kv[0]]), "--limit", "5", "--json")
     assert result.exit_code == 0 and "computing the vectors of 334 papers" in result.stderr
-    found = json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1 and document["paper"] == ids[kv[0]]
+    found = document["similar"]
     assert len(found) == 5 and {"id", "title", "link", "score"} <= set(found[0])
     assert len({paper["title"] for paper in found} & set(kv)) >= 2
     again = run("similar", str(ids[kv[0]]), "--limit", "2")
@@ -42,7 +49,9 @@ def test_recommend_says_how_to_start_then_ranks_with_reasons(run):
     first = run("recommend")
     assert first.exit_code == 0 and first.stdout == "" and "star at least 2 papers" in first.stderr
     assert run("star", *(str(ids[t]) for t in SPECULATIVE[:3])).exit_code == 0
-    picks = json.loads(run("recommend", "--limit", "10", "--json").stdout)
+    document = json.loads(run("recommend", "--limit", "10", "--json").stdout)
+    picks = document["picks"]
+    assert document["schema_version"] == 1
     assert len(picks) == 10 and all(p["like"]["title"] in SPECULATIVE[:3] for p in picks)
     assert len({p["title"] for p in picks} & set(SPECULATIVE)) >= 5
     text = run("recommend", "--limit", "2").stdout.splitlines()
@@ -76,9 +85,9 @@ def test_help_imports_neither_the_word_model_nor_discovery():
 def test_not_for_me_leaves_a_paper_out_of_recommend_until_undone(run):
     ids = loaded(run)
     run("star", *(str(ids[t]) for t in SPECULATIVE[:3]))
-    first = json.loads(run("recommend", "--limit", "3", "--json").stdout)[0]["id"]
+    first = picks(run)[0]["id"]
     assert run("not-for-me", str(first)).stdout == "1 paper marked not for me\n"
-    assert first not in [p["id"] for p in json.loads(run("recommend", "--limit", "3", "--json").stdout)]
+    assert first not in [p["id"] for p in picks(run)]
     assert run("not-for-me", "--undo", str(first)).exit_code == 0
-    assert first == json.loads(run("recommend", "--limit", "3", "--json").stdout)[0]["id"]
+    assert first == picks(run)[0]["id"]
     assert "no paper with id 99999" in run("not-for-me", "99999").stderr

@@ -134,3 +134,44 @@ def test_a_progress_bar_on_a_terminal_for_more_than_one_step(monkeypatch):
     with cli_fetch._fetching("days") as on_progress:
         on_progress(1, 1)
     assert quiet.getvalue() == ""
+
+
+def test_fetch_and_resolve_as_json(run, httpserver):
+    httpserver.expect_request("/api/daily_papers").respond_with_data(DAILY, content_type=JSON)
+    httpserver.expect_request("/api/papers/search").respond_with_json([])
+    httpserver.expect_request("/api/query").respond_with_data(FEED, content_type="application/atom+xml")
+    endpoint = httpserver.url_for("")
+    run("load", *map(str, sample_files()))
+    day = json.loads(run("fetch", "hf", "--date", "2025-06-17", "--endpoint", endpoint, "--json").stdout)
+    assert day == {
+        "schema_version": 1,
+        "what": "Hugging Face daily papers 2025-06-17",
+        "papers": 3,
+        "new": 2,
+        "updated": 1,
+        "pages": 1,
+        "skipped": [{"title": day["skipped"][0]["title"], "reason": day["skipped"][0]["reason"]}],
+    }
+    assert day["skipped"][0]["title"] and day["skipped"][0]["reason"]
+    result = run("resolve", "--limit", "3", "--hf-endpoint", endpoint, "--arxiv-endpoint", endpoint, "--json")
+    resolved = json.loads(result.stdout)
+    assert resolved["schema_version"] == 1 and resolved["looked_up"] == 3
+    assert len(resolved["resolved"]) == 1 and len(resolved["not_found"]) == 2
+    assert resolved["already_stored"] == []
+    (paper_id,) = resolved["resolved"]
+    records = {record["id"]: record for record in map(json.loads, run("export").stdout.splitlines())}
+    assert records[paper_id]["arxiv_id"]
+    arxiv = run("fetch", "arxiv", "--category", "cs.CL", "--limit", "3", "--endpoint", endpoint, "--json")
+    fetched = json.loads(arxiv.stdout)
+    assert fetched["what"] == "arXiv cs.CL" and fetched["papers"] == 3 and fetched["skipped"] == []
+
+
+def test_a_failed_fetch_as_json_says_what_was_stored_and_exits_1(run, httpserver):
+    query = {"date": "2025-06-16", "limit": "100", "p": "0"}
+    day = httpserver.expect_request("/api/daily_papers", query_string=query)
+    day.respond_with_data(DAILY, content_type=JSON)
+    httpserver.expect_request("/api/daily_papers").respond_with_data("down", 500)
+    result = run("fetch", "hf", "--week", "2025-W25", "--endpoint", httpserver.url_for(""), "--json")
+    fails(result, "HTTP 500")
+    document = json.loads(result.stdout)
+    assert document["papers"] == 3 and "HTTP 500" in document["error"]

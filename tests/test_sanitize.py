@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 
 import bibtexparser
@@ -19,6 +21,7 @@ from papershelf.loaders.sanitize import (
     bibtex_text,
     checked_braces,
     csv_cell,
+    json_text,
     terminal,
     terminal_lines,
     terminal_name,
@@ -34,6 +37,7 @@ ESCAPES = (
     "\x1b_APC\x1b\\",
     "\x1bc",  # reset
 )
+ESCAPE_START = re.compile("[\x1b\x9b\x9d\x90\x9e\x9f\x98]")
 # Characters that may appear in hostile text: controls, bidi, invisible ones, surrogates, and letters.
 HOSTILE = st.lists(
     st.one_of(
@@ -175,3 +179,17 @@ def test_bibtex_text_cannot_add_a_field(title, abstract):
     assert not library.failed_blocks
     (parsed,) = library.entries
     assert sorted(parsed.fields_dict) == ["abstract", "title"]
+
+
+@given(st.lists(HOSTILE, max_size=4), st.sampled_from([None, 1]))
+def test_json_text_is_exact_and_safe_to_print(texts, indent):
+    document = {"texts": texts, "first": texts[0] if texts else None}
+    text = json_text(document, indent=indent)
+    assert json.loads(text) == document
+    assert not [char for char in unsafe_for_a_terminal(text) if char != "\n"]
+    assert not ESCAPE_START.search(text)
+
+
+def test_json_text_keeps_readable_text_as_it_is():
+    assert json_text({"title": "Café – naïve 测试 ★"}) == '{"title": "Café – naïve 测试 ★"}'
+    assert json_text(["\u202eevil\U000e0041"]) == '["\\u202eevil\\udb40\\udc41"]'

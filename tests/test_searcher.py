@@ -112,14 +112,15 @@ def test_malformed_fields_are_text_and_never_an_error(shelf):
 
 def test_the_command_line_in_the_filters_order_with_json(shelf, run):
     store, ids = shelf
-    result = run("search", "kv", "cache", "--json")
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    document = json.loads(run("search", "kv", "cache", "--json").stdout)
+    assert document["schema_version"] == 1 and document["query"] == "kv cache"
+    lines = document["results"]
     assert [line["id"] for line in lines] == found(store, "kv cache")
     assert lines[0]["title"].startswith("WindowKV") and "title" in lines[0]["fields"]
-    ranked = [json.loads(line) for line in run("search", "cache", "--json").stdout.splitlines()]
+    ranked = json.loads(run("search", "cache", "--json").stdout)["results"]
     assert ranked[-1]["id"] == ids["Graph"] and ranked[-1]["fields"] == ["abstract"]
     assert ranked[0]["score"] > ranked[-1]["score"]
-    assert [json.loads(x)["fields"] for x in run("search", "qualcomm", "--json").stdout.splitlines()] == [
+    assert [x["fields"] for x in json.loads(run("search", "qualcomm", "--json").stdout)["results"]] == [
         ["org"]
     ]
     assert run("search", "cache", "--limit", "1").stdout.count("\n") == 1

@@ -248,3 +248,8 @@ def _fts_schema(conn: sqlite3.Connection) -> str:
 def _answers(conn: sqlite3.Connection, queries: tuple[str, ...]) -> list[list[int]]:
     sql = "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid"
     return [[row[0] for row in conn.execute(sql, [query])] for query in queries]
+
+
+def test_the_full_text_index_merges_fewer_larger_segments(store):
+    config = dict(store.conn.execute("SELECT k, v FROM papers_fts_config WHERE k != 'version'"))
+    assert config == {"automerge": 16, "hashsize": 8 << 20}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TextIO
 
 from papershelf.loaders.models import Paper
@@ -25,11 +25,30 @@ def citekey(paper: Paper) -> str:
 
 
 def paper_date(paper: Paper) -> str | None:
-    """The paper's date as ISO: published, else the day a listing showed it."""
+    """The paper's date as ISO: published, else the day a listing showed it, else the month of
+    its arXiv id (`YYYY-MM`)."""
     for date in (paper.published, paper.listing_date):
         if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
             return date
-    return None
+    return arxiv_month(paper.arxiv_id)
+
+
+# YYMM.NNNNN since April 2007; archive/YYMMNNN before.
+_ARXIV_MONTH = re.compile(
+    r"(?:([0-9]{2})([0-9]{2})\.[0-9]{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/([0-9]{2})([0-9]{2})[0-9]{3})(?:v[0-9]+)?"
+)
+
+
+def arxiv_month(arxiv_id: str | None) -> str | None:
+    """The month arXiv gave the id, as ISO: `2508.19228` → 2025-08, `hep-th/9901001` → 1999-01
+    (arXiv began in 1991)."""
+    match = _ARXIV_MONTH.fullmatch(arxiv_id or "")
+    if match is None:
+        return None
+    year, month = (part for part in match.groups() if part is not None)
+    if not 1 <= int(month) <= 12:
+        return None
+    return f"{'19' if int(year) >= 91 else '20'}{year}-{month}"
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -59,8 +78,9 @@ def _journal_ref(paper: Paper) -> str | None:
 # BibTeX / biblatex ------------------------------------------------------------------------------
 
 
-def bibtex_entry(paper: Paper) -> str:
-    """One entry: @article when a journal published it, else @misc, with arXiv's eprint fields."""
+def bibtex_entry(paper: Paper, added: str | None = None) -> str:
+    """One entry: @article when a journal published it, else @misc, with arXiv's eprint fields.
+    `added` (ISO) is when the paper was first stored: an undated paper was published by then."""
     journal = _journal_ref(paper)
     fields: dict[str, str | None] = {"title": "{" + bibtex_text(paper.title) + "}"}
     if paper.authors:
@@ -70,12 +90,18 @@ def bibtex_entry(paper: Paper) -> str:
     if date := paper_date(paper):
         fields["year"] = bibtex_field("year", date[:4])
         fields["date"] = bibtex_field("date", date)
+    elif added and (day := bibtex_field("date", added[:10])):
+        # An open-start range (ISO 8601-2, as biblatex reads dates): on or before the day it was
+        # stored, which satisfies biber's date-or-year rule without inventing a publication date.
+        fields["date"] = "../" + day
+        fields["urldate"] = day
     if paper.arxiv_id:
         fields["eprint"] = bibtex_field("eprint", paper.arxiv_id)
-        fields["eprinttype"] = "arxiv"
-        fields["archiveprefix"] = "arXiv"
+        # Classic BibTeX styles read archivePrefix and primaryClass; biber maps them to biblatex's
+        # eprinttype and eprintclass, unless those are given too (then it warns of both).
+        fields["archivePrefix"] = "arXiv"
         if paper.categories:
-            fields["primaryclass"] = bibtex_field("primaryclass", paper.categories[0])
+            fields["primaryClass"] = bibtex_field("primaryclass", paper.categories[0])
     fields["doi"] = bibtex_field("doi", paper.doi)
     fields["url"] = bibtex_field("url", paper.link)
     if paper.org_name:
@@ -90,10 +116,11 @@ def bibtex_entry(paper: Paper) -> str:
     return f"@{kind}{{{citekey(paper)},\n{lines}\n}}\n"
 
 
-def write_bibtex(papers: Iterable[Paper], out: TextIO) -> int:
+def write_bibtex(papers: Iterable[Paper], out: TextIO, added: Mapping[int, str] | None = None) -> int:
+    """Write one entry per paper; `added` maps paper ids to when each was stored (`bibtex_entry`)."""
     count = 0
     for paper in papers:
-        out.write(bibtex_entry(paper) + "\n")
+        out.write(bibtex_entry(paper, (added or {}).get(paper.id or 0)) + "\n")
         count += 1
     return count
 

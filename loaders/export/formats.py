@@ -7,7 +7,7 @@ import csv
 import datetime
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TextIO
 
 from papershelf.loaders.export import citations
@@ -49,14 +49,23 @@ _CSV_LISTS = ("urls", "sources", "lists", "authors", "categories", "ai_keywords"
 AUTHORS_SHOWN = 3
 
 
-def export(papers: Iterable[Paper], format: str, out: TextIO, title: str = "Reading list") -> int:
-    """Write `papers` to `out` in `format`; return how many were written. `title` heads Markdown.
+def export(
+    papers: Iterable[Paper],
+    format: str,
+    out: TextIO,
+    title: str = "Reading list",
+    added: Mapping[int, str] | None = None,
+) -> int:
+    """Write `papers` to `out` in `format`; return how many were written. `title` heads Markdown;
+    `added` (paper id → when first stored) dates BibTeX's undated papers (`citations.bibtex_entry`).
 
     Fill in the user's data first (`userdata.annotate`) for the `lists`, `note` and `read` fields.
     """
     papers = map(exportable, papers)  # the output boundary: no text acts on a terminal
     if format == "markdown":
         return write_markdown(papers, out, terminal(title))
+    if format == "bibtex":
+        return citations.write_bibtex(papers, out, added)
     return WRITERS[format](papers, out)
 
 

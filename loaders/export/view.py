@@ -91,7 +91,7 @@ def export_view(store: Store, view: View, format: str, out: TextIO) -> int:
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; one of {', '.join(FORMATS)}")
     title, papers = view_papers(store, view)
-    return export(papers, format, out, title)
+    return export(papers, format, out, title, added_days(store, format))
 
 
 def export_view_to(store: Store, view: View, format: str, target: Path | str) -> int:
@@ -107,7 +107,15 @@ def export_view_to(store: Store, view: View, format: str, target: Path | str) ->
         return export_view(store, view, format, sys.stdout)
     title, papers = view_papers(store, view)
     with atomic_file(Path(target)) as out:
-        return export(papers, format, out, title)
+        return export(papers, format, out, title, added_days(store, format))
+
+
+def added_days(store: Store, format: str = "bibtex") -> dict[int, str] | None:
+    """When each paper was first stored, for the formats that use it (BibTeX dates what no source
+    dated by it)."""
+    if format != "bibtex":
+        return None
+    return dict(store.conn.execute("SELECT id, added_at FROM papers WHERE added_at IS NOT NULL"))
 
 
 def export_view_to_folder(store: Store, view: View, folder: Path) -> int:

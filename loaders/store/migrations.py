@@ -245,6 +245,15 @@ def line_digests(db: Database) -> None:
     db.execute("ALTER TABLE paper_sources ADD COLUMN digest BLOB")
 
 
+@migrations(name="011_fts_merging")
+def fts_merging(db: Database) -> None:
+    """FTS5 merges fewer, larger segments (`fts.MERGING`): a load commits every half second, and
+    each commit writes a segment that the default merging rewrote again and again. 50,000 records
+    of the realistic corpus indexed in steps of 2,000: 44 s against 173 s, same run (CPU 7.3 s
+    against 9.7 s: the rest was the disk); a word's query as fast."""
+    fts.tune_merging(db.conn)
+
+
 def _execute_all(db: Database, script: str) -> None:
     """Run each statement of `script` in the migration's transaction (executescript would commit it)."""
     for statement in script.split(";"):

@@ -7,15 +7,14 @@ with progress on stderr), then ranks. Nothing here is imported before the comman
 from __future__ import annotations
 
 import datetime
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from papershelf.loaders.text import collapse_whitespace, strip_controls
-from papershelf.tui.cli.support import Failure, one_line, open_store, paper_ids
+from papershelf.loaders.sanitize import terminal, terminal_lines
+from papershelf.tui.cli.support import Failure, json_option, one_line, open_store, paper_ids, print_json
 
 if TYPE_CHECKING:
     from papershelf.loaders.discovery.foryou import Recommendations
@@ -33,7 +32,7 @@ SINCE = click.option(
 @click.command()
 @click.argument("reference", metavar="ID")
 @LIMIT
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of {id, title, link, score}.")
+@json_option
 @click.pass_obj
 def similar(db_path: Path, reference: str, limit: int, as_json: bool) -> None:
     """The papers most like the paper ID (or arXiv id), most similar first."""
@@ -46,17 +45,17 @@ def similar(db_path: Path, reference: str, limit: int, as_json: bool) -> None:
     papers = {p.stored_id: p for p in store.papers(x.paper_id for x in found)}
     if as_json:
         records = [{**_record(papers[x.paper_id]), "score": round(x.score, 4)} for x in found]
-        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        print_json({"paper": paper_id, "similar": records}, indent=1)
         return
     for x in found:
-        click.echo(f"{x.score:5.2f}  {x.paper_id:>7}  {_clean(papers[x.paper_id].title)}")
+        click.echo(f"{x.score:5.2f}  {x.paper_id:>7}  {terminal(papers[x.paper_id].title)}")
 
 
 @click.command()
 @click.option("--list", "list_name", metavar="NAME", help="Learn from this list only (default: all lists).")
 @SINCE
 @LIMIT
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of picks with their reasons.")
+@json_option
 @click.pass_obj
 def recommend(
     db_path: Path, list_name: str | None, since: datetime.datetime | None, limit: int, as_json: bool
@@ -69,7 +68,7 @@ def recommend(
     store = open_store(db_path)
     result = _recommend(store, list_name, _day(since), limit, marks.last_looked(store, "for-you"))
     if result.message:
-        click.echo(result.message, err=True)
+        click.echo(terminal(result.message), err=True)
     elif not result.picks:
         click.echo("no paper to recommend" + (f" listed since {_day(since)}" if since else ""), err=True)
     from papershelf.loaders.discovery.digest import entries, reason
@@ -86,12 +85,12 @@ def recommend(
             }
             for item in items
         ]
-        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        print_json({"picks": records}, indent=1)
         return
     for item in items:
         new = "new " if item.pick.new else "    "
-        click.echo(f"{item.pick.score:4.2f} {new}{item.pick.paper_id:>7}  {_clean(item.paper.title)}")
-        click.echo(f"{'':17}{_clean(reason(item))}")
+        click.echo(f"{item.pick.score:4.2f} {new}{item.pick.paper_id:>7}  {terminal(item.paper.title)}")
+        click.echo(f"{'':17}{terminal(reason(item))}")
 
 
 @click.command()
@@ -114,13 +113,13 @@ def digest(db_path: Path, since: datetime.datetime | None, limit: int, format_: 
         raise Failure("the store holds no papers yet: load or fetch some first")
     result = _recommend(store, None, day, limit, None)
     if result.message:
-        raise Failure(result.message)
+        raise Failure(terminal(result.message))
     items = formats.entries(store, result.picks)
     if not items:
         click.echo(f"no new paper since {day} to rank", err=True)
         return
     write = formats.markdown if format_ == "markdown" else formats.text
-    click.echo(write(items, day))
+    click.echo(terminal_lines(write(items, day)))
 
 
 @click.command(name="not-for-me")
@@ -176,10 +175,6 @@ def _day(value: datetime.datetime | None) -> str | None:
 
 def _record(paper) -> dict:
     return {"id": paper.stored_id, "arxiv_id": paper.arxiv_id, "title": paper.title, "link": paper.link}
-
-
-def _clean(text: str) -> str:
-    return collapse_whitespace(strip_controls(text))
 
 
 COMMANDS = (similar, recommend, digest, not_for_me)

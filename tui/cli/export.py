@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from papershelf.loaders.export.formats import FOLDER_FORMATS, FORMATS
+from papershelf.loaders.sanitize import terminal_name
 from papershelf.loaders.text import plural
 from papershelf.tui.cli.support import Failure, complete_list_names, one_line, open_store
 
@@ -53,9 +54,9 @@ def export(
         with one_line(UserDataError):
             count = export_view_to(store, view, format_, target)
     except OSError as error:
-        raise Failure(f"{output}: {error.strerror or error}") from None
+        raise Failure(f"{terminal_name(output)}: {error.strerror or error}") from None
     if target != STDOUT:
-        click.echo(f"{plural(count, 'paper')} written to {output}", err=True)
+        click.echo(f"{plural(count, 'paper')} written to {terminal_name(output)}", err=True)
 
 
 COMMANDS = (export,)

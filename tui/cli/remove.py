@@ -87,7 +87,10 @@ def _describe(plan: Removal, what: str) -> None:
 
 
 def _short(path: str) -> str:
-    return Path(path).name or path
+    """A loaded file by its name, escapes visible (`sanitize.terminal_name`)."""
+    from papershelf.loaders.sanitize import terminal_name
+
+    return terminal_name(Path(path).name or path)
 
 
 @click.command("sources")

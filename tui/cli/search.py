@@ -1,19 +1,26 @@
-"""`papershelf search QUERY`: the reader's filter from the command line, in the same order."""
+"""`papershelf search QUERY`: the reader's filter from the command line, in the same order: `id`, a
+tab, the score, a tab, the title; or one JSON document (`--json`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from papershelf.tui.cli.support import Failure, complete_list_names, one_line, open_store
+from papershelf.tui.cli.support import (
+    Failure,
+    complete_list_names,
+    json_option,
+    one_line,
+    open_store,
+    print_json,
+)
 
 
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines: id, title, score, fields matched.")
+@json_option
 @click.option("--starred", is_flag=True, help="Search the starred papers only.")
 @click.option("--list", "list_name", shell_complete=complete_list_names, help="Search this list only.")
 @click.pass_obj
@@ -29,8 +36,8 @@ def search(
     """
     if starred and list_name:
         raise Failure("--starred and --list name two views: give one")
+    from papershelf.loaders.sanitize import terminal
     from papershelf.loaders.search.searcher import Searcher
-    from papershelf.loaders.text import strip_controls
 
     store = open_store(db_path)
     with one_line(ValueError):
@@ -40,14 +47,21 @@ def search(
         assert results is not None  # no `proceed`: a search always finishes
         ids, scores = results.ids[:limit].tolist(), results.scores[:limit].tolist()
         titles = dict(store.conn.execute(_titles_sql(len(ids)), ids).fetchall()) if ids else {}
-        for paper_id, score in zip(ids, scores, strict=True):
-            title = strip_controls(titles.get(paper_id, ""))
-            if as_json:
-                fields = searcher.matched_fields(results.query, paper_id)
-                record = {"id": paper_id, "title": title, "score": round(score, 3), "fields": fields}
-                click.echo(json.dumps(record, ensure_ascii=False))
-            else:
-                click.echo(f"{paper_id}\t{score:.2f}\t{title}")
+        found = list(zip(ids, scores, strict=True))
+        if as_json:
+            records = [
+                {
+                    "id": paper_id,
+                    "title": titles.get(paper_id, ""),
+                    "score": round(score, 3),
+                    "fields": searcher.matched_fields(results.query, paper_id),
+                }
+                for paper_id, score in found
+            ]
+            print_json({"query": " ".join(query), "results": records})
+            return
+    for paper_id, score in found:
+        click.echo(f"{paper_id}\t{score:.2f}\t{terminal(titles.get(paper_id, ''))}")
 
 
 def _view(store, starred: bool, list_name: str | None) -> list[int]:

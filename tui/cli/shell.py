@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from papershelf.loaders.sanitize import terminal_name
 from papershelf.tui.cli.support import Failure
 
 SHELLS = ("bash", "zsh", "fish")
@@ -66,7 +67,7 @@ def datasette(db_path: Path, extra: tuple[str, ...]) -> None:
     if importlib.util.find_spec("datasette") is None and shutil.which("datasette") is None:
         raise Failure("Datasette is not installed: pip install 'papershelf[datasette]'")
     if not db_path.exists():
-        raise Failure(f"no store at {db_path}: load some papers first")
+        raise Failure(f"no store at {terminal_name(db_path)}: load some papers first")
     folder = Path(tempfile.mkdtemp(prefix="papershelf-datasette-"))
     metadata = folder / "metadata.yml"
     metadata.write_text(datasette_metadata(db_path), encoding="utf-8")
@@ -91,7 +92,8 @@ def serve(db_path: Path, host: str, port: int) -> None:
         from textual_serve.server import Server
     except ImportError:
         raise Failure("textual-serve is not installed: pip install 'papershelf[web]'") from None
-    click.echo(f"papershelf: serving the reader at http://{host}:{port} (Ctrl-C stops)", err=True)
+    where = f"http://{terminal_name(host)}:{port}"
+    click.echo(f"papershelf: serving the reader at {where} (Ctrl-C stops)", err=True)
     Server(serve_command(db_path), host=host, port=port, title="papershelf").serve()
 
 

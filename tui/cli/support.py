@@ -50,7 +50,9 @@ class Failure(click.ClickException):
     """A command that cannot do what was asked: shown as `papershelf: error: …`, exit 1."""
 
     def show(self, file: IO | None = None) -> None:
-        click.echo(f"papershelf: error: {self.format_message()}", err=True, file=file)
+        from papershelf.loaders.sanitize import terminal
+
+        click.echo(f"papershelf: error: {terminal(self.format_message())}", err=True, file=file)
 
 
 class StoreError(Failure):
@@ -145,11 +147,11 @@ json_option = click.option(
 )
 
 
-def print_json(document: dict) -> None:
-    """Print `document` as one JSON object, its `schema_version` first."""
-    import json
+def print_json(document: dict, indent: int | None = None) -> None:
+    """Print `document` as one JSON object, its `schema_version` first (`sanitize.json_text`)."""
+    from papershelf.loaders.sanitize import json_text
 
-    click.echo(json.dumps({"schema_version": SCHEMA_VERSION, **document}, ensure_ascii=False))
+    click.echo(json_text({"schema_version": SCHEMA_VERSION, **document}, indent=indent))
 
 
 def complete_list_names(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from papershelf.loaders.sanitize import terminal_name
+from papershelf.loaders.sanitize import json_text, terminal, terminal_lines, terminal_name
 from papershelf.loaders.text import plural
 from papershelf.tui.cli.support import (
     Failure,
@@ -32,7 +32,6 @@ from papershelf.tui.cli.support import (
 @click.pass_obj
 def lists_command(db_path: Path, as_json: bool) -> None:
     """Print every list with how many papers it holds: Starred first, then the others by name."""
-    from papershelf.loaders.sanitize import terminal
     from papershelf.loaders.userdata.lists import list_names_with_counts
 
     found = list_names_with_counts(open_store(db_path))
@@ -66,7 +65,7 @@ def list_add(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
         except lists.UserDataError:
             name, created = lists.create_list(store, name), " (new list)"
         added = lists.add_to_list(store, name, wanted)
-    click.echo(f"{plural(added, 'paper')} added to “{name}”{created}")
+    click.echo(f"{plural(added, 'paper')} added to “{terminal(name)}”{created}")
 
 
 @list_group.command("remove")
@@ -82,7 +81,7 @@ def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
     with one_line(lists.UserDataError):
         name = lists.list_name(store, name)
         removed = lists.remove_from_list(store, name, wanted)
-    click.echo(f"{plural(len(removed), 'paper')} removed from “{name}”")
+    click.echo(f"{plural(len(removed), 'paper')} removed from “{terminal(name)}”")
 
 
 @list_group.command("show")
@@ -91,7 +90,6 @@ def list_remove(db_path: Path, name: str, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def list_show(db_path: Path, name: str, as_json: bool) -> None:
     """Print the papers of list NAME in its order: id, a tab, title."""
-    from papershelf.loaders.sanitize import terminal
     from papershelf.loaders.userdata import lists
 
     store = open_store(db_path)
@@ -119,7 +117,7 @@ def list_rename(db_path: Path, old: str, new: str) -> None:
     with one_line(lists.UserDataError):
         old = lists.list_name(store, old)
         new = lists.rename_list(store, old, new)
-    click.echo(f"“{old}” renamed to “{new}”")
+    click.echo(f"“{terminal(old)}” renamed to “{terminal(new)}”")
 
 
 @list_group.command("delete")
@@ -135,9 +133,10 @@ def list_delete(db_path: Path, name: str, yes: bool) -> None:
         name = lists.list_name(store, name)
         count = len(lists.list_paper_ids(store, name))
         if name != lists.STARRED and not yes:
-            click.confirm(f"Delete the list “{name}” ({plural(count, 'paper')})?", abort=True, err=True)
+            question = f"Delete the list “{terminal(name)}” ({plural(count, 'paper')})?"
+            click.confirm(question, abort=True, err=True)
         lists.delete_list(store, name)
-    click.echo(f"list “{name}” deleted")
+    click.echo(f"list “{terminal(name)}” deleted")
 
 
 @click.command()
@@ -163,7 +162,7 @@ def note(db_path: Path, paper: str, text: str | None, show: bool, delete: bool) 
         return
     if text is None or show:
         if body := userdata.get_note(store, paper_id):
-            click.echo(body)
+            click.echo(terminal_lines(body))
         return
     if text == "-":
         try:
@@ -183,13 +182,11 @@ def note(db_path: Path, paper: str, text: str | None, show: bool, delete: bool) 
 def backup(db_path: Path, file: Path) -> None:
     """Write everything you own (lists in order, stars, notes, read state, with the papers they
     name) to FILE as one JSON document; `-` writes to stdout. `papershelf restore` reads it back."""
-    import json
-
     from papershelf.loaders.userdata.backup import backup_document
 
     with one_line():
         document = backup_document(open_store(db_path))
-    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    text = json_text(document, indent=1) + "\n"  # exact, and safe to `cat`
     if str(file) == "-":
         sys.stdout.write(text)
         return
@@ -198,7 +195,8 @@ def backup(db_path: Path, file: Path) -> None:
         plural(len(document[key]), word)
         for key, word in (("lists", "list"), ("stars", "star"), ("notes", "note"), ("reads", "read mark"))
     )
-    click.echo(f"{counts} and {plural(len(document['papers']), 'paper')} written to {file}", err=True)
+    papers = plural(len(document["papers"]), "paper")
+    click.echo(f"{counts} and {papers} written to {terminal_name(file)}", err=True)
 
 
 @click.command()
@@ -242,7 +240,7 @@ def _write_atomically(path: Path, text: str) -> None:
     except OSError as error:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
-        raise Failure(f"{path}: {error.strerror or error}") from None
+        raise Failure(f"{terminal_name(path)}: {error.strerror or error}") from None
 
 
 COMMANDS = (lists_command, list_group, note, backup, restore)
