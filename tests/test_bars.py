@@ -45,7 +45,7 @@ async def test_clicking_a_tab_switches_the_view_and_keeps_the_focus(app):
         await pilot.click(TopBar, offset=(top_line(app).index("Starred"), 0))
         await settle(pilot)
         assert app.state.shelf.view == "starred" and len(app.state.shelf) == 1
-        assert top_line(app).endswith(" 1 / 1  ·  listing order ")
+        assert top_line(app).endswith(" 1 / 1  ·  star time ")
         assert isinstance(app.focused, PaperList)
         await pilot.click(TopBar, offset=(top_line(app).index("All"), 0))
         await settle(pilot)
@@ -120,12 +120,11 @@ async def test_list_names_show_literally_and_leave_the_count_in_view(sample_stor
         await pilot.press("U")  # unread only: a longer count
         await settle(pilot)
         assert (
-            top_line(app)
-            == " All 334  Starred 0  For you  [bold]x[/] red… 2  unread 2 / 2  ·  listing order "
+            top_line(app) == " All 334  Starred 0  For you  [bold]x[/] red… 2  unread 2 / 2  ·  list order "
         )
         app.reader.fetch_progress(3, 7)
         await pilot.pause()
-        assert top_line(app).endswith(" fetching 3/7 days ▰▰▰▰▱▱▱▱▱▱  unread 2 / 2  ·  listing order ")
+        assert top_line(app).endswith(" fetching 3/7 days ▰▰▰▰▱▱▱▱▱▱  unread 2 / 2  ·  list order ")
 
 
 async def test_keys_that_do_not_fit_are_left_out_whole(app):

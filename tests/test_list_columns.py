@@ -49,7 +49,7 @@ async def test_without_metadata_the_title_takes_the_whole_line(store, tmp_path, 
         await settle(pilot)
         paper_list = app.reader.paper_list
         line = paper_list.render_line(0).text
-        assert line.startswith("  A Title Long") and line.rstrip().endswith("…")
+        assert line.startswith(" ● A Title Long") and line.rstrip().endswith("…")
         assert len(line.rstrip()) == paper_list.text_width  # no blank column reserved
 
 

@@ -43,7 +43,7 @@ async def test_hostile_titles_and_list_names_reach_the_screen_clean(sample_store
         await settle(pilot)
         assert isinstance(app.screen, ListsScreen)
         shown.append(app.export_screenshot())
-        await pilot.press("escape", "n")
+        await pilot.press("escape", "e")
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)
         shown.append(app.export_screenshot())

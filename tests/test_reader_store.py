@@ -93,11 +93,13 @@ async def test_no_sql_statement_runs_on_the_main_thread(sample_store, tmp_path, 
         await settle(pilot)
         assert isinstance(app.screen, ListPicker)
         await pilot.press(*"to read", "enter")
-        await pilot.press("n")  # a note
+        await pilot.press("e")  # a note
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)
         await pilot.press(*"check this", "ctrl+s")
         await pilot.press("m", "u", "r", "a")  # read mark, undo, views
+        await settle(pilot)
+        await pilot.press("n", "N", "A", "u")  # next and previous unread, all shown read, undo
         await settle(pilot)
         await pilot.press("equals_sign", "j", "escape")  # similar papers, and back
         await settle(pilot)

@@ -122,7 +122,7 @@ def test_list_picker(snap_compare, kept_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_note_editor(snap_compare, kept_app, size):
-    assert snap_compare(kept_app, press=["n"], terminal_size=size, run_before=in_the_survey_list)
+    assert snap_compare(kept_app, press=["e"], terminal_size=size, run_before=in_the_survey_list)
 
 
 @pytest.fixture(scope="module")

@@ -76,7 +76,7 @@ async def test_the_reader_shows_titles_and_abstracts_rendered(sample_store, tmp_
         await settle(pilot)
         paper_list = app.reader.paper_list
         assert app.state.row(paper_list.cursor).title.startswith("C$^2$DLM")  # stored literally
-        assert paper_list.render_line(0).text.startswith("  C²DLM: Causal Concept-Guided")
+        assert paper_list.render_line(0).text.startswith(" ● C²DLM: Causal Concept-Guided")
         detail = app.reader.query_one(PaperDetail).plain
         assert detail.startswith("C²DLM: Causal Concept-Guided")
         assert "a Causal Concept-Guided Diffusion Language Model" in detail

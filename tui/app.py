@@ -230,7 +230,7 @@ class PapershelfApp(App[None]):
             return
         self.fetching = None
         self.reader.fetch_progress(None)
-        self.state.reread(keep_paper=self.state.paper_id)
+        self.state.reread()
         if event.state == WorkerState.SUCCESS:
             message, severity = cast("tuple[str, SeverityLevel]", event.worker.result)
         else:

@@ -35,6 +35,7 @@ class PapershelfCommands(Provider):
             for sort, label in SORT_LABELS.items()
         ]
         commands += [
+            ("Reverse the order", reader.action_reverse_sort, f"now: {app.state.sort_label} (key -)"),
             ("Show all papers", partial(app.show_view, "all"), "the whole store"),
             ("Show starred papers", partial(app.show_view, "starred"), "the reading list, newest star first"),
             ("For you", partial(app.show_view, "foryou"), "papers ranked by your stars and lists, and why"),

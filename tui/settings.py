@@ -16,6 +16,7 @@ class Settings:
     list_name: str | None = None
     unread_only: bool = False
     sort: str = "listing"
+    sort_reversed: bool = False
     theme: str | None = None
     paper_id: int | None = None
 

@@ -47,10 +47,12 @@ class Shelf:
         sort: str = "listing",
         list_name: str | None = None,
         unread_only: bool = False,
+        reverse: bool = False,
     ):
         self.view = view if view in VIEWS else "all"
         self.list_name = list_name if self.view == "list" else None
         self.sort = sort if sort in SORTS else "listing"
+        self.reverse = reverse  # the sort's order reversed
         self.unread_only = unread_only
         self.query = ""
         self.notes: dict[int, str] = {}

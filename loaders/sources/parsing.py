@@ -102,7 +102,8 @@ def _batches(
             continue
         digest = None
         if isinstance(entry, FromLine):
-            entry, digest = entry.paper, entry.digest
+            digest = entry.digest
+            entry = entry.paper
         if isinstance(entry, Paper):
             try:
                 entry = admit_paper(entry)

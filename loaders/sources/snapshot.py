@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import msgspec
 
@@ -64,7 +64,7 @@ class Filtered:
 
 
 FILTERED = Filtered()
-Entry = Paper | BadLine | Filtered  # and FromLine, Unchanged (see read_snapshot)
+Entry = Union[Paper, BadLine, Filtered, "FromLine", "Unchanged"]  # FromLine, Unchanged: see read_snapshot
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from papershelf.loaders.store.database import Store
 
-SORTS = {
-    "listing": "id",
-    "date": "published IS NULL, published DESC, id",
-    "upvotes": "upvotes IS NULL, upvotes DESC, id",
-    "title": "title_key, id",
+SORTS = {  # the column of each sort, and whether its first order is descending
+    "listing": ("id", False),
+    "date": ("published", True),
+    "upvotes": ("upvotes", True),
+    "title": ("title_key", False),
 }
 SORT_LABELS = {"listing": "listing order", "date": "date", "upvotes": "upvotes", "title": "title"}
 ROW_CHUNK = 500
@@ -42,8 +42,12 @@ class Browser:
         self.store = store
         self.conn = store.conn
 
-    def paper_ids(self, sort: str) -> Sequence[int]:
-        """Every paper id in the order of `sort` (a key of SORTS): a range or an array('q')."""
+    def paper_ids(self, sort: str, reverse: bool = False) -> Sequence[int]:
+        """Every paper id in the order of `sort` (a key of SORTS), or the reverse of it; papers
+        without the field sorted on come last either way: a range or an array('q')."""
+        if sort == "listing" and reverse:
+            ids = self.paper_ids(sort)
+            return ids[::-1] if isinstance(ids, range) else array("q", reversed(ids))
         if sort == "listing":
             count = self.store.paper_count()
             first, last = self.conn.execute(
@@ -54,8 +58,13 @@ class Browser:
             if count == last - first + 1:
                 # No gaps: the ids are known without reading them (a scan of the whole table).
                 return range(first, last + 1)
-        rows = self.conn.execute(f"SELECT id FROM papers ORDER BY {SORTS[sort]}").fetchall()
+        rows = self.conn.execute(f"SELECT id FROM papers ORDER BY {order_by(sort, reverse)}").fetchall()
         return _id_array(rows)
+
+    def in_order(self, ids: Sequence[int], sort: str, reverse: bool = False) -> array:
+        """The papers of `ids` in the order of `sort` (a view's own order for Starred or a list)."""
+        wanted = set(ids)
+        return array("q", (i for i in self.paper_ids(sort, reverse) if i in wanted))
 
     def starred_ids(self) -> array:
         """The starred papers' ids, newest star first."""
@@ -96,6 +105,15 @@ class Browser:
             " (SELECT coalesce(max(updated_at), '') FROM papers)"
         ).fetchone()
         return count, last_id, updated
+
+
+def order_by(sort: str, reverse: bool = False) -> str:
+    """The ORDER BY of a sort (a key of SORTS): blanks last, ties in id order."""
+    column, descending = SORTS[sort]
+    direction = "DESC" if descending != reverse else "ASC"
+    if column == "id":
+        return f"id {direction}"
+    return f"{column} IS NULL, {column} {direction}, id"
 
 
 def _id_array(rows: list[tuple[int]]) -> array:

@@ -19,13 +19,17 @@ READ_AFTER = 2.0  # seconds a paper stays in the detail pane before it counts as
 
 
 class KeepingScreen(Screen):
-    """Bindings and actions for lists (`l`, `L`, `J`/`K`), notes (`n`), read state (`m`, `U`), undo (`u`)."""
+    """Bindings and actions for lists (`l`, `L`, `J`/`K`), notes (`e`), read state (`m`, `n`/`N`,
+    `A`, `U`), undo (`u`)."""
 
     BINDINGS = [
         Binding("l", "pick_list", "Lists…", show=False),
         Binding("L", "show_lists", "All lists", show=False),
-        Binding("n", "edit_note", "Note", show=False),
+        Binding("e", "edit_note", "Note", show=False),
         Binding("m", "toggle_read", "Read/unread", show=False),
+        Binding("n", "step_to_unread(1)", "Next unread", show=False),
+        Binding("N", "step_to_unread(-1)", "Previous unread", show=False),
+        Binding("A", "mark_shown_read", "Mark all shown read", show=False),
         Binding("U", "toggle_unread_only", "Unread only", show=False),
         Binding("u", "undo", "Undo", show=False),
         Binding("J", "move_in_list(1)", "Move down in the list", show=False),
@@ -116,6 +120,14 @@ class KeepingScreen(Screen):
         if self._read_timer is not None:
             self._read_timer.stop()
         self.with_paper(lambda paper: self.state.set_read(paper.stored_id, not paper.read))
+
+    def action_step_to_unread(self, step: int) -> None:
+        self.state.step_to_unread(step)
+
+    def action_mark_shown_read(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        self.state.mark_shown_read()
 
     def action_toggle_unread_only(self) -> None:
         self.state.toggle_unread_only()

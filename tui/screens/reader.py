@@ -10,7 +10,6 @@ from textual.timer import Timer
 
 from papershelf.loaders.models import Paper
 from papershelf.loaders.sanitize import terminal
-from papershelf.loaders.store.browse import SORT_LABELS
 from papershelf.tui.clipboard import copy_text, over_ssh
 from papershelf.tui.messages import StateChanged
 from papershelf.tui.screens.keeping import KeepingScreen
@@ -44,6 +43,7 @@ class ReaderScreen(KeepingScreen):
         Binding("f", "show_view('foryou')", "For you", show=False),
         Binding("x", "not_for_me", "Not for me", show=False),
         Binding("escape", "back", "Back (from similar, For you)", show=False),
+        Binding("minus", "reverse_sort", "Reverse the order", show=False),
         *(
             Binding(str(number), f"copy_numbered({number})", f"Copy link {number}", show=False)
             for number in range(1, 10)
@@ -105,6 +105,7 @@ class ReaderScreen(KeepingScreen):
         # Else the list's watch has just shown the paper now under the cursor.
         if change.paper and self.paper_list.highlighted == shown:
             self.show_paper()
+        self.paper_list.release_held_keys()
 
     # The list and the detail ----------------------------------------------------------------------
 
@@ -151,7 +152,7 @@ class ReaderScreen(KeepingScreen):
             count = f"{preparing}  ·  " + count
         if state.read_only:
             count = "read-only  ·  " + count
-        order = RANKED_ORDER.get(shelf.view) or SORT_LABELS[shelf.sort]
+        order = RANKED_ORDER.get(shelf.view) or state.sort_label
         self.top_bar.show(tabs, shelf.view, f"{count}  ·  {order}")
 
     # Views and sorting ----------------------------------------------------------------------------
@@ -159,6 +160,9 @@ class ReaderScreen(KeepingScreen):
     @on(TopBar.TabClicked)
     def switch_view(self, event: TopBar.TabClicked) -> None:
         self.state.show_view(event.view, self.state.shelf.list_name)
+
+    def action_reverse_sort(self) -> None:
+        self.state.reverse_sort()
 
     def action_show_view(self, view: str) -> None:
         self.state.show_view(view)

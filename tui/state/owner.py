@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from papershelf.loaders import userdata
 from papershelf.loaders.models import Paper
@@ -45,6 +45,7 @@ UNDO_DEPTH = 50
 SEARCH_BUDGET = 0.005  # seconds of a search on the UI thread before a thread takes on its other terms
 
 Say = Callable[[str, str], None]  # a one-line message and its severity
+UNDER_CURSOR = object()  # `reread`'s default: keep the paper the cursor is on when the view arrives
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,13 @@ class ReaderState:
         self.deliver = deliver
         self.changed = changed
         self.say = say
-        self.shelf = Shelf(settings.view, settings.sort, settings.list_name, settings.unread_only)
+        self.shelf = Shelf(
+            settings.view,
+            settings.sort,
+            settings.list_name,
+            settings.unread_only,
+            settings.sort_reversed is True,
+        )
         self.paper_id: int | None = settings.paper_id  # the paper under the cursor
         self.list_counts: list[tuple[str, int]] = []
         self.started = False
@@ -105,6 +112,9 @@ class ReaderState:
         self._data_version: int | None = None
         self._indexing = False
         self._threads: list[threading.Thread] = []
+        self._places: dict[
+            tuple[str, str | None], int | None
+        ] = {}  # the paper last under the cursor, by view
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
         self.discovery = Discovering(self)  # similar papers, For you, the vectors' refresh
 
@@ -158,6 +168,12 @@ class ReaderState:
             self._waiting_for_paper.setdefault(paper_id, []).append(action)
         return True
 
+    @property
+    def holding_keys(self) -> bool:
+        """Whether keys typed now are for what is being read: a view asked for, or a paper an
+        action (opening the note editor, the list picker) waits for."""
+        return self.view_pending or bool(self._waiting_for_paper)
+
     def id_at(self, position: int) -> int | None:
         if not 0 <= position < len(self.shelf.ids):
             return None
@@ -202,10 +218,14 @@ class ReaderState:
             self._papers.update({i: self._overlaid_paper(paper) for i, paper in papers.items()})
             if self.paper_id in papers:
                 self.changed(Change(paper=True))
+            waited = False
             for paper_id in ids:
                 for action in self._waiting_for_paper.pop(paper_id, []):
+                    waited = True
                     if paper_id in self._papers:
                         action(self._papers[paper_id])
+            if waited:
+                self.changed(Change())  # the keys held behind those actions may go on
 
         self.thread.read(lambda store: reads.read_papers(store, ids), read, self._read_failed)
 
@@ -230,9 +250,11 @@ class ReaderState:
     def _read_failed(self, reason: str) -> None:
         self._asked_rows.clear()
         self._asked_papers.clear()
+        self._waiting_for_paper.clear()  # their paper cannot be read: the keys behind them go on
         if self.view_pending:
             self._place(self.paper_id, None)
         self.say(f"Could not read the store: {reason}", "error")
+        self.changed(Change())
 
     # The view -----------------------------------------------------------------------------------
 
@@ -241,7 +263,7 @@ class ReaderState:
         self.thread.read(_writable, self._writable_read)
         self.thread.read(reads.data_version, self._version_read)
         self.view_pending = True
-        self.reread(keep_paper=self.paper_id)
+        self.reread(keep_paper=self.paper_id)  # the paper remembered
 
     def _version_read(self, version: int) -> None:
         self._data_version = version
@@ -251,9 +273,10 @@ class ReaderState:
             self.read_only = True
             self.changed(Change(status=True))
 
-    def reread(self, keep_paper: int | None = None, otherwise: int | None = None) -> None:
+    def reread(self, keep_paper: object = UNDER_CURSOR, otherwise: int | None = None) -> None:
         """Read the view again (after a change, a load, or changes by others); the cursor stays on
-        `keep_paper` when it is still shown, else goes to `otherwise` (None: stays in place)."""
+        `keep_paper` (default: the paper under it when the view arrives, the keys typed meanwhile
+        having moved it) when it is still shown, else goes to `otherwise` (None: stays in place)."""
         shelf = self.shelf
         asked = reads.ViewAsked(
             shelf.view,
@@ -261,14 +284,16 @@ class ReaderState:
             shelf.sort,
             shelf.unread_only,
             frozenset(shelf.read_while_shown),
-            self.discovery.ranked_ids(shelf.view),
+            ranked=self.discovery.ranked_ids(shelf.view),
+            reverse=shelf.reverse,
         )
         self._view_reads += 1
         number = self._view_reads
 
         def read(view: reads.ViewRead) -> None:
             if number == self._view_reads:
-                self._view_read(view, keep_paper, otherwise)
+                kept = self.paper_id if keep_paper is UNDER_CURSOR else keep_paper
+                self._view_read(view, cast("int | None", kept), otherwise)
 
         self.thread.read(lambda store: reads.read_view(store, asked), read, self._read_failed)
 
@@ -315,11 +340,12 @@ class ReaderState:
         list_name = list_name if view == "list" else None
         if (view, list_name) == (shelf.view, shelf.list_name if shelf.view == "list" else None):
             return
+        self._places[(shelf.view, shelf.list_name)] = self.paper_id
         shelf.view, shelf.list_name = view, list_name
         shelf.read_while_shown.clear()
         self.remember(view=view, list_name=list_name)
         self.view_pending = True
-        self.reread(otherwise=0)
+        self.reread(keep_paper=self._places.get((view, list_name)), otherwise=0)
 
     def show_list(self, name: str) -> None:
         self.show_view("starred" if name == lists.STARRED else "list", name)
@@ -330,7 +356,19 @@ class ReaderState:
         self.shelf.sort = sort
         self.remember(sort=sort)
         self.view_pending = True
+        self.reread()
+
+    def reverse_sort(self) -> None:
+        """Show the view in the reverse of its order (the cursor stays on its paper)."""
+        self.shelf.reverse = not self.shelf.reverse
+        self.remember(sort_reversed=self.shelf.reverse)
+        self.view_pending = True
         self.reread(keep_paper=self.paper_id)
+
+    @property
+    def sort_label(self) -> str:
+        """The order the view is shown in, as the user knows it."""
+        return reads.sort_label(self.shelf.view, self.shelf.sort, self.shelf.reverse)
 
     def toggle_unread_only(self) -> None:
         shelf = self.shelf
@@ -339,7 +377,7 @@ class ReaderState:
         self.remember(unread_only=shelf.unread_only)
         self.say("Unread papers only." if shelf.unread_only else "Read papers shown again.", "information")
         self.view_pending = True
-        self.reread(keep_paper=self.paper_id)
+        self.reread()
 
     def jump_to(self, paper_id: int) -> None:
         """Put the cursor on a paper, leaving the filter and the view if it is not shown there."""
@@ -434,7 +472,7 @@ class ReaderState:
 
         def read(version: int) -> None:
             if self._data_version is not None and version != self._data_version:
-                self.reread(keep_paper=self.paper_id)
+                self.reread()
             self._data_version = version
 
         self.thread.read(reads.data_version, read)
@@ -504,12 +542,12 @@ class ReaderState:
                     lambda store: lists.restore_to_list(store, lists.STARRED, unstarred),
                 )
             if self.shelf.view == "starred":
-                self.reread(keep_paper=self.paper_id)
+                self.reread()
 
         def taken_back() -> None:
             self._star_landed(paper_id)
             self._forget(paper_id)
-            self.reread(keep_paper=self.paper_id)  # what the store holds, counts included
+            self.reread()  # what the store holds, counts included
 
         self._write(write, done, taken_back, "a star")
 
@@ -572,14 +610,74 @@ class ReaderState:
         title = clean_text(was.title) if was else f"paper {paper_id}"
         self._write(write, done, taken_back, f"the {'read' if read else 'unread'} mark on “{title}”")
 
-    def _show_read(self, paper_id: int, read: bool, pending: bool = True) -> None:
+    def _show_read(self, paper_id: int, read: bool, pending: bool = True, announce: bool = True) -> None:
         if pending:
             self._pending_reads[paper_id] = read
-        if (row := self._rows.get(paper_id)) is not None:
+        if (row := self._rows.get(paper_id)) is not None and row.read != read:
             self._rows[paper_id] = dataclasses.replace(row, read=read)
-        if (paper := self._papers.get(paper_id)) is not None:
+        if (paper := self._papers.get(paper_id)) is not None and paper.read != read:
             self._papers[paper_id] = _with_read(paper, read)
-        self.changed(Change(rows=frozenset({paper_id}), paper=True))
+        if announce:
+            self.changed(Change(rows=frozenset({paper_id}), paper=True))
+
+    def mark_shown_read(self) -> None:
+        """Mark every paper shown read (one undo takes back those that were unread)."""
+        ids = [int(i) for i in self.shelf.ids]
+        if not ids:
+            self.say("No paper shown.", "warning")
+            return
+        self.shelf.read_while_shown.update(ids)
+        for paper_id in ids:
+            self._show_read(paper_id, True, announce=False)
+        self.changed(Change(rows=None, paper=True))
+
+        def write(store: Store) -> list[int]:
+            before = set(reads.read_ids(store))
+            newly = [paper_id for paper_id in ids if paper_id not in before]
+            userdata.mark_read(store, newly)
+            return newly
+
+        def done(newly: list[int]) -> None:
+            for paper_id in ids:
+                self._pending_reads.pop(paper_id, None)
+            if not newly:
+                self.say("Every paper shown was read already.", "information")
+                return
+            self.remember_undo(
+                f"Marked {plural(len(newly), 'paper')} read", functools.partial(_unread, newly)
+            )
+
+        def taken_back() -> None:
+            for paper_id in ids:
+                self._pending_reads.pop(paper_id, None)
+            self._reread_here()
+
+        self._write(write, done, taken_back, f"the read marks on {plural(len(ids), 'paper')}")
+
+    def step_to_unread(self, step: int) -> None:
+        """Put the cursor on the next unread paper shown below the cursor (`step` 1) or above (-1);
+        keys typed meanwhile wait for it, as they wait for a view."""
+        ids, start = self.shelf.ids, self.shelf.position_of(self.paper_id)
+        if not len(ids):
+            return
+        self.view_pending = True
+
+        def found(read_ids: Sequence[int]) -> None:
+            read = set(read_ids)
+            read.update(i for i, is_read in self._pending_reads.items() if is_read)
+            read.difference_update(i for i, is_read in self._pending_reads.items() if not is_read)
+            target = None
+            if self.shelf.ids is ids:
+                target = reads.first_unread(ids, read, -1 if start is None else start, step)
+                if target is None:
+                    self.say(f"No unread paper {'below' if step > 0 else 'above'}.", "information")
+            self._place(target if target is not None else self.paper_id, None)
+
+        def failed(reason: str) -> None:
+            self._place(self.paper_id, None)
+            self.say(f"Could not read the store: {reason}", "error")
+
+        self.thread.read(reads.read_ids, found, failed)
 
     def save_note(self, paper: Paper, text: str) -> None:
         paper_id, title = paper.stored_id, clean_text(paper.title)
@@ -629,7 +727,7 @@ class ReaderState:
                     f"Took “{title}” out of {stored_name}",
                     lambda store: lists.restore_to_list(store, stored_name, removed),
                 )
-                self.reread(keep_paper=self.paper_id)
+                self.reread()
 
             self._write(take_out, taken_out, self._reread_here, f"“{title}” out of {name}")
             return
@@ -644,15 +742,21 @@ class ReaderState:
 
         def put(stored_name: str) -> None:
             self.say(f"Added “{title}” to {stored_name}", "information")
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(put_in, put, self._reread_here, f"“{title}” in {name}")
 
     def move_in_list(self, paper: Paper, step: int) -> None:
         shelf = self.shelf
-        if shelf.view != "list" or shelf.query or shelf.unread_only:
+        if (
+            shelf.view != "list"
+            or shelf.query
+            or shelf.unread_only
+            or shelf.sort != "listing"
+            or shelf.reverse
+        ):
             reason = {"starred": " (Starred is ordered by star time)", "all": ""}.get(
-                shelf.view, ", with every paper shown (no filter, not unread only)"
+                shelf.view, ", in its own order with every paper shown (no filter, not unread only)"
             )
             self.say(f"J/K move a paper within one of your lists{reason}.", "warning")
             return
@@ -669,7 +773,7 @@ class ReaderState:
 
         def created(stored_name: str) -> None:
             done(stored_name)
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(lambda store: lists.create_list(store, name), created, None, f"the new list “{name}”")
 
@@ -679,14 +783,14 @@ class ReaderState:
                 self.shelf.list_name = stored_name
                 self.remember(list_name=stored_name)
             done(stored_name)
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(lambda store: lists.rename_list(store, old, new), renamed, None, f"renaming “{old}”")
 
     def delete_list(self, name: str) -> None:
         def deleted(saved: lists.SavedList) -> None:
             self.remember_undo(f"Deleted the list “{name}”", lambda store: lists.restore_list(store, saved))
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         self._write(lambda store: lists.delete_list(store, name), deleted, None, f"deleting “{name}”")
 
@@ -703,7 +807,7 @@ class ReaderState:
         )
 
     def _reread_here(self) -> None:
-        self.reread(keep_paper=self.paper_id)
+        self.reread()
 
     # Undo ----------------------------------------------------------------------------------------
 
@@ -725,7 +829,7 @@ class ReaderState:
             self.say(f"Undone: {done}", "information")
             if shown_again is not None:
                 shown_again()
-            self.reread(keep_paper=self.paper_id)
+            self.reread()
 
         def failed(reason: str) -> None:
             self.say(f"Could not undo: {reason}", "error")
@@ -752,7 +856,7 @@ class ReaderState:
             except Exception as error:  # any: one line, never a traceback
                 reason = str(error).splitlines()[0] if str(error) else type(error).__name__
                 self.deliver(lambda: self.say(f"Could not load: {reason}", "error"))
-            self.deliver(lambda: self.reread(keep_paper=self.paper_id))
+            self.deliver(lambda: self.reread())
 
         self._start_thread(run, "papershelf-load")
 
@@ -813,6 +917,10 @@ def _with_star(paper: Paper, starred: bool) -> Paper:
 
 def _with_read(paper: Paper, read: bool) -> Paper:
     return dataclasses.replace(paper, read_at=(paper.read_at or now()) if read else None)
+
+
+def _unread(paper_ids: list[int], store: Store) -> None:
+    userdata.mark_unread(store, paper_ids)
 
 
 def _restore_note(store: Store, paper_id: int, note: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from papershelf.loaders import userdata
 from papershelf.loaders.models import Paper
-from papershelf.loaders.store.browse import Browser, ListRow
+from papershelf.loaders.store.browse import SORT_LABELS, Browser, ListRow
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import lists
 from papershelf.tui.shelf import RANKED_VIEWS
@@ -24,6 +24,7 @@ class ViewAsked:
     unread_only: bool
     read_while_shown: frozenset[int] = frozenset()
     ranked: tuple[int, ...] = ()  # a ranked view's papers, best first (`tui.state.discovery`)
+    reverse: bool = False  # the sort's order reversed
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ def read_view(store: Store, asked: ViewAsked) -> ViewRead:
             view, list_name = "all", None
     base: Sequence[int]
     if view == "all":
-        base = browser.paper_ids(asked.sort)
+        base = browser.paper_ids(asked.sort, asked.reverse)
         paper_count = len(base)
     else:
         paper_count = store.paper_count()
@@ -65,6 +66,10 @@ def read_view(store: Store, asked: ViewAsked) -> ViewRead:
         else:
             base = array("q", lists.list_paper_ids(store, list_name or ""))
             list_count = len(base)
+        if asked.sort != "listing":  # else the view's own order: star time, the list's order
+            base = browser.in_order(base, asked.sort, asked.reverse)
+        elif asked.reverse:
+            base = array("q", reversed(base))
     if asked.unread_only:
         read = set(browser.read_ids()) - asked.read_while_shown
         base = array("q", (paper_id for paper_id in base if paper_id not in read))
@@ -91,6 +96,14 @@ def _still_stored(store: Store, ids: Sequence[int]) -> list[int]:
     return [paper_id for paper_id in ids if paper_id in stored]
 
 
+def sort_label(view: str, sort: str, reverse: bool) -> str:
+    """The order a view is shown in, as the top bar says it: Starred's own is star time."""
+    label = SORT_LABELS[sort]
+    if sort == "listing":
+        label = {"starred": "star time", "list": "list order"}.get(view, label)
+    return f"{label}, reversed" if reverse else label
+
+
 def read_rows(store: Store, ids: list[int]) -> dict[int, ListRow]:
     return Browser(store).rows(ids)
 
@@ -102,3 +115,19 @@ def read_papers(store: Store, ids: list[int]) -> dict[int, Paper]:
 
 def data_version(store: Store) -> int:
     return store.data_version()
+
+
+def read_ids(store: Store) -> array:
+    """The ids of the papers marked read, sorted."""
+    return Browser(store).read_ids()
+
+
+def first_unread(ids: Sequence[int], read: set[int], start: int, step: int) -> int | None:
+    """The id of the first paper of `ids` not in `read`, from `start` (not included) in the
+    direction of `step` (1: down, -1: up); None when there is none."""
+    positions = range(start + 1, len(ids)) if step > 0 else range(min(start, len(ids)) - 1, -1, -1)
+    for position in positions:
+        paper_id = int(ids[position])
+        if paper_id not in read:
+            return paper_id
+    return None

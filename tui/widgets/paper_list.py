@@ -24,6 +24,8 @@ from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
 
 STAR = "★"
+UNREAD = "●"
+MARKS_WIDTH = 3  # the star, the unread mark, a space
 DATE_WIDTH = 12  # at most: "Jun 18, 2026"
 UPVOTES_WIDTH = 6  # at most: "▲12345"
 ORGANIZATION_WIDTH = 17
@@ -48,6 +50,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         "paper-list--match",
         "paper-list--meta",
         "paper-list--read",
+        "paper-list--unread",
     }
 
     # No repaint of the whole list on a move: `watch_cursor` refreshes the two lines or scrolls.
@@ -59,10 +62,10 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         super().__init__(id=id)
         self.state = state
         self._styles: LineStyles | None = None
-        self._held: list[events.Key] = []  # typed while the view asked for is read: for that view
+        self._held: list[events.Key] = []  # typed while what they are for is read
 
     async def key_first(self, event: events.Key) -> bool:
-        if self.state.view_pending:
+        if self.state.holding_keys:
             self._held.append(events.Key(event.key, event.character))
             return True
         return await super().key_first(event)
@@ -75,6 +78,12 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         self._size_to_shelf()
         self.refresh()
         self.move_to(self.cursor if position is None else position)
+        self.release_held_keys()
+
+    def release_held_keys(self) -> None:
+        """Hand on the keys held while the state read what they are for, in the order typed."""
+        if self.state.holding_keys:
+            return
         held, self._held = self._held, []
         for key in held:
             self.post_message(key)
@@ -179,6 +188,9 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
                 readable_on(base + match, base.bgcolor, base.color),
                 self.get_component_rich_style("paper-list--meta"),
                 self.get_component_rich_style("paper-list--read"),
+                readable_on(
+                    base + self.get_component_rich_style("paper-list--unread"), base.bgcolor, base.color
+                ),
                 cursor,
                 self.has_focus,
             )
@@ -193,7 +205,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         cursor: bool = False,
         columns: Columns | None = None,
     ) -> list[Segment]:
-        """One paper's line, exactly `width` cells: star, title, then the date, upvotes and
+        """One paper's line, exactly `width` cells: star, unread mark, title, then the date, upvotes and
         organization columns that `columns` gives room to (default: those this row has)."""
         if columns is None:
             columns = columns_for([row], width)
@@ -204,7 +216,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             details += f" {'▲' + str(row.upvotes) if row.upvotes is not None else '':>{columns.upvotes}}"
         if columns.organization:
             details += " " + _fit(terminal(row.organization or ""), columns.organization)
-        title_width = max(8, width - 2 - cell_len(details))
+        title_width = max(8, width - MARKS_WIDTH - cell_len(details))
         title = render_tex(terminal(row.title))
         spans: list[tuple[int, int]] = []
         if query:
@@ -217,7 +229,10 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         def styled(style: Style) -> Style:
             return styles.base + style + styles.cursor if cursor else styles.base + style
 
-        segments = [Segment(f"{STAR} " if row.starred else "  ", styled(styles.star))]
+        segments = [
+            Segment(STAR if row.starred else " ", styled(styles.star)),
+            Segment("  " if row.read else f"{UNREAD} ", styled(styles.unread)),
+        ]
         plain = styled(styles.read) if row.read else base  # unread papers stay bright
         match = styled(styles.match)
         start = 0
@@ -229,7 +244,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         segments.append(Segment(title[start:] + padding, plain))
         segments.append(Segment(details, styled(styles.meta)))
         segments = [segment for segment in segments if segment.text]
-        if title_width + 2 + cell_len(details) != width:  # a pane too narrow for the details
+        if title_width + MARKS_WIDTH + cell_len(details) != width:  # a pane too narrow for the details
             return list(Strip(segments).adjust_cell_length(width, base))
         return segments
 
@@ -260,6 +275,7 @@ class LineStyles(NamedTuple):
     match: Style
     meta: Style
     read: Style
+    unread: Style
     cursor: Style
     focused: bool
 
