@@ -794,7 +794,7 @@ async def test_keys_typed_behind_a_dialog_key_wait_for_the_paper_it_needs(app, s
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         # `G` lands on a paper not read yet: the editor opens once it is, with the keys behind.
-        await burst(pilot, ["G", "n", *"far", "ctrl+s"])
+        await burst(pilot, ["G", "e", *"far", "ctrl+s"])
         assert isinstance(app.screen, ReaderScreen)
         assert userdata.get_note(sample_store, paper_at(app, 333).id) == "far"
         await burst(pilot, ["g", "l", *"later", "enter", "k", "j"])
