@@ -120,7 +120,8 @@ async def test_list_names_show_literally_and_leave_the_count_in_view(sample_stor
         await pilot.press("U")  # unread only: a longer count
         await settle(pilot)
         assert (
-            top_line(app) == " All 334  Starred 0  For you  [bold]x[/] red an… 2  unread 2 / 2  ·  list order "
+            top_line(app)
+            == " All 334  Starred 0  For you  [bold]x[/] red an… 2  unread 2 / 2  ·  list order "
         )
         app.reader.fetch_progress(3, 7)
         await pilot.pause()
