@@ -121,7 +121,7 @@ async def test_list_names_show_literally_and_leave_the_count_in_view(sample_stor
         await settle(pilot)
         assert (
             top_line(app)
-            == " All 334  Starred 0  [bold]x[/] red and a very … 2  unread 2 / 2  ·  list order "
+            == " All 334  Starred 0  For you  [bold]x[/] red an… 2  unread 2 / 2  ·  list order "
         )
         app.reader.fetch_progress(3, 7)
         await pilot.pause()

@@ -15,6 +15,7 @@ import pytest
 from test_load_paths import deep  # noqa: F401 - a fixture
 
 from conftest import SAMPLE, settle, write
+from papershelf.loaders.discovery import vectors
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import lists
 from papershelf.tui.app import PapershelfApp
@@ -79,6 +80,8 @@ def star_elsewhere(path: Path, paper_id: int) -> None:
 
 async def test_no_sql_statement_runs_on_the_main_thread(sample_store, tmp_path, sql_threads):
     page = write(tmp_path / "more.txt", GOOD.read_text())
+    vectors.refresh(sample_store)  # on a connection opened before the trace: For you has vectors
+    sample_store.set_starred([7, 8, 9], True)
     app = PapershelfApp(sample_store.path, tmp_path / "reader.json")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -100,6 +103,11 @@ async def test_no_sql_statement_runs_on_the_main_thread(sample_store, tmp_path, 
         await pilot.press(*["space"] * 6, "b")  # paging the detail, on to the next papers
         await pilot.press("O", "escape")  # the link chooser
         await settle(pilot)
+        await pilot.press("equals_sign", "j", "escape")  # similar papers, and back
+        await settle(pilot)
+        await pilot.press("f", "j", "x", "u")  # For you, not for me, undo
+        await settle(pilot)
+        assert app.state.shelf.view == "foryou" and len(app.state.shelf) > 10
         elsewhere = threading.Thread(target=star_elsewhere, args=(sample_store.path, 5), name="elsewhere")
         elsewhere.start()  # an outside change (not on the main thread: the trace would see it)
         elsewhere.join()

@@ -38,6 +38,8 @@ class PapershelfCommands(Provider):
             ("Reverse the order", reader.action_reverse_sort, f"now: {app.state.sort_label} (key -)"),
             ("Show all papers", partial(app.show_view, "all"), "the whole store"),
             ("Show starred papers", partial(app.show_view, "starred"), "the reading list, newest star first"),
+            ("For you", partial(app.show_view, "foryou"), "papers ranked by your stars and lists, and why"),
+            ("Similar papers", reader.action_similar, "the papers most like the one under the cursor (=)"),
             ("Export the list shown", app.ask_export, "as Markdown, BibTeX, JSON or CSV"),
             ("Lists", reader.action_show_lists, "every list with its count: show, create, rename, delete"),
             (

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # numpy comes with the index, after the first screen
     from papershelf.loaders.search.paper_index import PaperIndex
 
 VIEWS = ("all", "starred", "list")
+RANKED_VIEWS = ("similar", "foryou")  # ranked by discovery (`tui.state.discovery`), never remembered
 NOTE_MATCH = 80  # rapidfuzz partial_ratio of each query word against a note
 
 
@@ -58,6 +59,7 @@ class Shelf:
         self.read_while_shown: set[int] = set()  # kept in an unread-only view until it is left
         self._base_positions: tuple[Sequence[int], dict[int, int]] | None = None
         self.list_count = 0
+        self.ranked_title = ""  # a ranked view's name: "For you", "Similar to “…”"
         self.index: PaperIndex | None = None
         self.base: Sequence[int] = range(0)
         self.ids: Sequence[int] = self.base
@@ -88,6 +90,8 @@ class Shelf:
     @property
     def view_name(self) -> str:
         """The view as the user knows it: All, Starred, or the list's name."""
+        if self.view in RANKED_VIEWS:
+            return self.ranked_title
         return {"all": "All", "starred": lists.STARRED}.get(self.view) or self.list_name or ""
 
     def __len__(self) -> int:

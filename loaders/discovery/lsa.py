@@ -53,7 +53,10 @@ class LsaModel:
         documents = [words(text) for text in texts]
         frequency = Counter(word for document in documents for word in set(document))
         most = max(1, len(documents) // 2)
-        kept = [w for w, n in frequency.most_common() if n <= most or len(documents) < 4][:VOCABULARY]
+        # Ties in a fixed order (by word), not in the order of sets, which changes with each
+        # process's string hashes: the same store gets the same vectors in every process.
+        ranked = sorted(frequency.items(), key=lambda item: (-item[1], item[0]))
+        kept = [w for w, n in ranked if n <= most or len(documents) < 4][:VOCABULARY]
         vocabulary = {word: n for n, word in enumerate(kept)}
         count = max(len(documents), 1)
         idf = np.array([math.log((1 + count) / (1 + frequency[w])) + 1 for w in kept], dtype=np.float32)

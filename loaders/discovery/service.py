@@ -54,6 +54,17 @@ class Discovery:
         assert self.vectors is not None
         return self.vectors
 
+    def current(self) -> VectorSet:
+        """The vectors as far as they are computed, without waiting for a refresh under way (For
+        you before the refresh ends ranks the papers embedded so far)."""
+        found = self.vectors
+        if found is None:
+            with self.store() as store:
+                found = vectors.read(store)
+            if self.vectors is None:  # a refresh may have ended meanwhile: its set is newer
+                self.vectors = found
+        return found
+
     def similar(self, paper_id: int, limit: int = SIMILAR_LIMIT) -> list[int]:
         """The ids of the papers most like `paper_id`, best first (empty if it has no vector yet)."""
         return [found.paper_id for found in rank.similar(self.ready(), paper_id, limit)]

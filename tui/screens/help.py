@@ -16,6 +16,7 @@ from papershelf.tui.widgets.paper_list import PaperList
 
 KEY_NAMES = {
     "slash": "/",
+    "equals_sign": "=",
     "question_mark": "?",
     "pagedown": "PgDn",
     "pageup": "PgUp",

@@ -13,6 +13,7 @@ from papershelf.loaders.sanitize import terminal
 from papershelf.tui.clipboard import browser_available, copy_text, over_ssh
 from papershelf.tui.messages import StateChanged
 from papershelf.tui.screens.keeping import KeepingScreen
+from papershelf.tui.state.discovery import progress_label
 from papershelf.tui.state.owner import ReaderState
 from papershelf.tui.widgets.filter_input import FilterInput
 from papershelf.tui.widgets.key_bar import KeyBar
@@ -23,6 +24,7 @@ from papershelf.tui.widgets.top_bar import TopBar, ViewTab
 STACKED_BELOW_COLUMNS = 100
 OUTSIDE_CHANGES_EVERY = 1.0
 PREPARE_AFTER = 0.05
+RANKED_ORDER = {"foryou": "best fit first", "similar": "most similar first"}
 
 
 class ReaderScreen(KeepingScreen):
@@ -40,6 +42,10 @@ class ReaderScreen(KeepingScreen):
         Binding("b", "page_detail(-1)", "Page the detail back", show=False),
         Binding("a", "show_view('all')", "All", show=False),
         Binding("r", "show_view('starred')", "Starred", show=False),
+        Binding("equals_sign", "similar", "Similar papers", show=False),
+        Binding("f", "show_view('foryou')", "For you", show=False),
+        Binding("x", "not_for_me", "Not for me", show=False),
+        Binding("escape", "back", "Back (from similar, For you)", show=False),
         Binding("minus", "reverse_sort", "Reverse the order", show=False),
         *(
             Binding(str(number), f"copy_numbered({number})", f"Copy link {number}", show=False)
@@ -66,6 +72,7 @@ class ReaderScreen(KeepingScreen):
         self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
         self.watch(self.filter_input, "value", self.state.filter, init=False)
         self.paper_list.focus()
+        self.query_one(PaperDetail).reason_of = self.state.discovery.reason
         self.update_counts()
         self.state.start()
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.state.check_outside_changes)
@@ -135,9 +142,13 @@ class ReaderScreen(KeepingScreen):
         """Show the views with their counts, the view shown (the list's tab only in a list view),
         how many of its papers the filter shows, and whether changes wait to be saved."""
         state, shelf = self.state, self.state.shelf
-        tabs = [ViewTab("all", "All", shelf.paper_count), ViewTab("starred", "Starred", shelf.starred_count)]
-        if shelf.view == "list":
-            tabs.append(ViewTab("list", shelf.list_name or "", shelf.list_count))
+        tabs = [
+            ViewTab("all", "All", shelf.paper_count),
+            ViewTab("starred", "Starred", shelf.starred_count),
+            ViewTab("foryou", "For you", state.discovery.for_you_count),
+        ]
+        if shelf.view in ("list", "similar"):
+            tabs.append(ViewTab(shelf.view, shelf.view_name, shelf.list_count))
         count = f"{len(shelf):,} / {shelf.total:,}" if state.started else "reading…"
         if shelf.unread_only:
             count = "unread " + count
@@ -145,9 +156,12 @@ class ReaderScreen(KeepingScreen):
             count = "indexing… " + count
         if state.waiting_writes:
             count = f"{state.waiting_writes:,} unsaved (store busy)  ·  " + count
+        if preparing := progress_label(state.discovery.progress):
+            count = f"{preparing}  ·  " + count
         if state.read_only:
             count = "read-only  ·  " + count
-        self.top_bar.show(tabs, shelf.view, f"{count}  ·  {state.sort_label}")
+        order = RANKED_ORDER.get(shelf.view) or state.sort_label
+        self.top_bar.show(tabs, shelf.view, f"{count}  ·  {order}")
 
     # Views and sorting ----------------------------------------------------------------------------
 
@@ -163,6 +177,20 @@ class ReaderScreen(KeepingScreen):
 
     def show_list(self, name: str) -> None:
         self.state.show_list(name)
+
+    # Discovery ------------------------------------------------------------------------------------
+
+    def action_similar(self) -> None:
+        """Show the papers most like the one under the cursor."""
+        self.with_paper(lambda paper: self.state.discovery.similar(paper.stored_id, paper.title))
+
+    def action_not_for_me(self) -> None:
+        """Mark the paper "not for me": For you learns from it, and leaves it out."""
+        self.with_paper(lambda paper: self.state.discovery.not_for_me(paper.stored_id, paper.title))
+
+    def action_back(self) -> None:
+        """Back from a similar or For-you view to where the reader was."""
+        self.state.discovery.back()
 
     # The filter -----------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from papershelf.loaders.userdata import lists
 from papershelf.tui.settings import Settings
 from papershelf.tui.shelf import VIEWS, Filtered, Shelf
 from papershelf.tui.state import reads
+from papershelf.tui.state.discovery import Discovering
 from papershelf.tui.state.store_thread import StoreThread
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class ReaderState:
         self.view_pending = False  # a view the user asked for is being read: keys wait for it
         self.read_only = False
         self.waiting_writes = 0  # writes held up by another process's lock
-        self.undo_stack: list[tuple[str, Callable[[Store], None]]] = []
+        self.undo_stack: list[tuple[str, Callable[[Store], None], Callable[[], None] | None]] = []
         self._rows: dict[int, ListRow] = {}
         self._papers: dict[int, Paper] = {}
         self._asked_rows: set[tuple[int, int]] = set()  # blocks being read, of which ids
@@ -117,6 +118,7 @@ class ReaderState:
             tuple[str, str | None], int | None
         ] = {}  # the paper last under the cursor, by view
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
+        self.discovery = Discovering(self)  # similar papers, For you, the vectors' refresh
 
     # Reading what is shown (no I/O: what is missing is asked for, and announced when read) -----
 
@@ -284,7 +286,8 @@ class ReaderState:
             shelf.sort,
             shelf.unread_only,
             frozenset(shelf.read_while_shown),
-            shelf.reverse,
+            ranked=self.discovery.ranked_ids(shelf.view),
+            reverse=shelf.reverse,
         )
         self._view_reads += 1
         number = self._view_reads
@@ -312,6 +315,7 @@ class ReaderState:
         index = shelf.index
         if index is not None and index.signature != view.signature:
             self.load_index()
+        self.discovery.store_changed(view.signature)
         if shelf.query.strip():
             self._filter(shelf.query, keep_paper, otherwise if otherwise is not None else 0)
             return
@@ -331,6 +335,9 @@ class ReaderState:
 
     def show_view(self, view: str, list_name: str | None = None) -> None:
         """Show all papers, the starred ones, or the list called `list_name`."""
+        if view == "foryou":
+            self.discovery.for_you()
+            return
         shelf = self.shelf
         view = view if view in VIEWS else "all"
         list_name = list_name if view == "list" else None
@@ -807,19 +814,24 @@ class ReaderState:
 
     # Undo ----------------------------------------------------------------------------------------
 
-    def remember_undo(self, done: str, undo: Callable[[Store], None]) -> None:
-        """Say what was removed, and keep how to bring it back for `u`."""
-        self.undo_stack = [*self.undo_stack[-UNDO_DEPTH + 1 :], (done, undo)]
+    def remember_undo(
+        self, done: str, undo: Callable[[Store], None], undone: Callable[[], None] | None = None
+    ) -> None:
+        """Say what was removed, and keep how to bring it back for `u` (`undone`: what to show
+        again once it is back, before the view is read again)."""
+        self.undo_stack = [*self.undo_stack[-UNDO_DEPTH + 1 :], (done, undo, undone)]
         self.say(f"{done} — u undoes", "information")
 
     def undo(self) -> None:
         if not self.undo_stack:
             self.say("Nothing to undo.", "warning")
             return
-        done, undo = self.undo_stack.pop()
+        done, undo, shown_again = self.undo_stack.pop()
 
         def undone(_: None) -> None:
             self.say(f"Undone: {done}", "information")
+            if shown_again is not None:
+                shown_again()
             self.reread()
 
         def failed(reason: str) -> None:
@@ -910,6 +922,7 @@ class ReaderState:
     def close(self) -> int:
         """Stop the store's thread once the writes asked for are made; how many could not be."""
         self.remember(paper_id=self.paper_id)
+        self.discovery.stop()
         self.thread.stop()
         return self.thread.unsaved_writes
 

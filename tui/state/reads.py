@@ -11,6 +11,7 @@ from papershelf.loaders.models import Paper
 from papershelf.loaders.store.browse import SORT_LABELS, Browser, ListRow
 from papershelf.loaders.store.database import Store
 from papershelf.loaders.userdata import lists
+from papershelf.tui.shelf import RANKED_VIEWS
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class ViewAsked:
     sort: str
     unread_only: bool
     read_while_shown: frozenset[int] = frozenset()
+    ranked: tuple[int, ...] = ()  # a ranked view's papers, best first (`tui.state.discovery`)
     reverse: bool = False  # the sort's order reversed
 
 
@@ -77,6 +79,9 @@ def read_view(store: Store, asked: ViewAsked) -> ViewRead:
         paper_count = store.paper_count()
         if view == "starred":
             base = starred
+        elif view in RANKED_VIEWS:
+            base = array("q", _still_stored(store, asked.ranked))
+            list_count = len(base)
         else:
             base = array("q", lists.list_paper_ids(store, list_name or ""))
             list_count = len(base)
@@ -100,6 +105,15 @@ def read_view(store: Store, asked: ViewAsked) -> ViewRead:
         browser.signature(),
         read_sample(store),
     )
+
+
+def _still_stored(store: Store, ids: Sequence[int]) -> list[int]:
+    """`ids` in their order, less those no longer in the store (removed since they were ranked)."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    stored = {row[0] for row in store.conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", list(ids))}
+    return [paper_id for paper_id in ids if paper_id in stored]
 
 
 def sort_label(view: str, sort: str, reverse: bool) -> str:

@@ -18,6 +18,7 @@ from papershelf.tui.textual_private import set_virtual_size
 from papershelf.tui.widgets.in_order_keys import InOrderKeys
 from papershelf.tui.widgets.line_view import LineView
 from papershelf.tui.widgets.paper_text import SUMMARY_KEY, Links, paper_blocks
+from papershelf.tui.widgets.reason_text import ReasonOf, no_reason, with_reason
 
 WRAPPED_KEPT = 32  # blocks: a paper has three or four
 MARGIN = 1  # cells left blank each side of the text
@@ -54,6 +55,8 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
         self._paper_id: int | None = None
         self._paper: Paper | None = None
         self.summary = False
+        self.reason_of: ReasonOf = no_reason
+        """Why a paper is in the view shown (similar papers, For you): set by the reader."""
         """Whether Hugging Face's summary is shown in place of the abstract (where there is one)."""
         self.sample = False
         """Whether the papers are the built-in sample alone: the detail says so first."""
@@ -194,7 +197,9 @@ class PaperDetail(InOrderKeys, LineView, can_focus=True):
 
     def render_paper(self, paper: Paper | None) -> tuple[Text | Links, ...]:
         """The paper as blocks: header, note, abstract (or summary), links."""
-        return paper_blocks(paper, summary=self.summary, sample=self.sample)
+        return with_reason(
+            paper_blocks(paper, summary=self.summary, sample=self.sample), paper, self.reason_of
+        )
 
     def action_toggle_summary(self) -> None:
         """Show Hugging Face's summary instead of the abstract, or the abstract again."""

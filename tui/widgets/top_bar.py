@@ -17,11 +17,12 @@ SHORTEST_NAME = 2  # a list's name cut to make room keeps a letter and the ellip
 
 
 class ViewTab(NamedTuple):
-    """A view the reader can show: `view` is "all", "starred" or "list"; `name` is plain text."""
+    """A view the reader can show: `view` is "all", "starred", "list", "foryou" or "similar";
+    `name` is plain text; `papers` None: not counted yet."""
 
     view: str
     name: str
-    papers: int
+    papers: int | None
 
 
 class TopBar(ClickableLine):
@@ -78,14 +79,15 @@ class TopBar(ClickableLine):
         names = [Content(terminal(tab.name)) for tab in self._tabs]
         parts = [self._tab_part(tab, name) for tab, name in zip(self._tabs, names, strict=True)]
         over = width_of(parts) - room
-        if over > 0 and self._tabs and self._tabs[-1].view == "list":
+        if over > 0 and self._tabs and self._tabs[-1].view in ("list", "similar"):
             shorter = names[-1].truncate(max(SHORTEST_NAME, names[-1].cell_length - over), ellipsis=True)
             parts[-1] = self._tab_part(self._tabs[-1], shorter)
         return fit(parts, room)
 
     def _tab_part(self, tab: ViewTab, name: Content) -> Part:
         style = ".top-bar--active" if tab.view == self._active else ".top-bar--tab"
-        return Part(Content.assemble(" ", name, f" {tab.papers:,} ").stylize(style), tab.view)
+        count = f" {tab.papers:,} " if tab.papers is not None else " "
+        return Part(Content.assemble(" ", name, count).stylize(style), tab.view)
 
     def _progress_parts(self) -> list[Part]:
         if self._progress is None:
