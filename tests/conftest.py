@@ -143,3 +143,15 @@ async def settle(pilot) -> None:
             return
         await asyncio.sleep(0.002)
     raise AssertionError("the reader did not settle")
+
+
+@pytest.fixture(scope="session")
+def embedded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with every paper's vector computed, once per test run (copy it before writing)."""
+    from papershelf.loaders.discovery import vectors
+
+    path = tmp_path_factory.mktemp("embedded") / "sample.db"
+    with Store(path) as store:
+        load_sample(store)
+        vectors.refresh(store)
+    return path

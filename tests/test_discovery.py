@@ -25,16 +25,6 @@ from papershelf.loaders.store.database import Store
 JUDGED = json.loads((DATA / "discovery_judged.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def embedded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A sample store with every vector computed, once per module (about a second)."""
-    path = tmp_path_factory.mktemp("embedded") / "sample.db"
-    with Store(path) as store:
-        load_sample(store)
-        vectors.refresh(store)
-    return path
-
-
 @pytest.fixture
 def embedded(embedded_sample: Path, tmp_path: Path) -> Store:
     path = tmp_path / "copy.db"

@@ -11,7 +11,6 @@ import pytest
 
 from conftest import DATA, settle
 from papershelf.loaders.discovery import marks, vectors
-from papershelf.loaders.sources.load import load_sample
 from papershelf.loaders.store.database import Store
 from papershelf.tui.app import PapershelfApp
 from papershelf.tui.state.discovery import progress_label
@@ -25,16 +24,6 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("PAPERSHELF_STATE", str(tmp_path / "state"))
     monkeypatch.setattr("papershelf.tui.screens.keeping.READ_AFTER", 3600)
-
-
-@pytest.fixture(scope="module")
-def embedded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample with every vector computed, once per module."""
-    path = tmp_path_factory.mktemp("embedded") / "sample.db"
-    with Store(path) as store:
-        load_sample(store)
-        vectors.refresh(store)
-    return path
 
 
 @pytest.fixture

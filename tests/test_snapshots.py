@@ -151,29 +151,18 @@ def test_detail_at_the_end_of_an_abstract(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=space_to_the_end)
 
 
-@pytest.fixture(scope="module")
-def embedded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample with every paper's vector computed and three speculative-decoding papers starred."""
-    from papershelf.loaders.discovery import vectors
-    from papershelf.loaders.sources.load import load_sample
-
-    path = tmp_path_factory.mktemp("embedded") / "sample.db"
-    with Store(path) as store:
-        load_sample(store)
-        vectors.refresh(store)
-        judged = json.loads((DATA / "discovery_judged.json").read_text())["recommend"]
-        starred = judged["speculative decoding"][:3]
-        query = "SELECT id FROM papers WHERE title = ?"
-        store.set_starred([store.conn.execute(query, [title]).fetchone()[0] for title in starred], True)
-    return path
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_for_you_view(snap_compare, embedded_sample, tmp_path, size):
+    """For you on the sample with three speculative-decoding papers starred."""
     import shutil
 
     path = tmp_path / "store.db"
     shutil.copy(embedded_sample, path)
+    with Store(path) as store:
+        judged = json.loads((DATA / "discovery_judged.json").read_text())["recommend"]
+        query = "SELECT id FROM papers WHERE title = ?"
+        titles = judged["speculative decoding"][:3]
+        store.set_starred([store.conn.execute(query, [title]).fetchone()[0] for title in titles], True)
 
     async def for_you(pilot) -> None:
         await settled(pilot)
