@@ -960,15 +960,10 @@ def _restore_note(store: Store, paper_id: int, note: str) -> None:
     userdata.set_note(store, paper_id, note)
 
 
-_frozen = False
-
-
+@functools.cache
 def freeze_long_lived() -> None:
     """Leave what is allocated by now (imports, the index), which lives as long as the process,
     out of the collector's full passes: once per process, or each call would add its garbage."""
-    global _frozen
-    if not _frozen:
-        import gc
+    import gc
 
-        _frozen = True
-        gc.freeze()
+    gc.freeze()
