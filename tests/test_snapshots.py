@@ -170,3 +170,39 @@ def test_for_you_view(snap_compare, embedded_sample, tmp_path, size):
         await settled(pilot)
 
     assert snap_compare(PapershelfApp(path, None), terminal_size=size, run_before=for_you)
+
+
+async def by_listing_day(pilot) -> None:
+    await settled(pilot)
+    pilot.app.sort_by("day")
+    await settled(pilot)
+    await pilot.press("home")
+
+
+@pytest.mark.parametrize("size", READING_SIZES)
+def test_day_headers(snap_compare, app, size):
+    """The day sort: a header before each day's papers, the cursor on the first paper."""
+    assert snap_compare(app, terminal_size=size, run_before=by_listing_day)
+
+
+@pytest.mark.parametrize("size", READING_SIZES)
+def test_day_headers_of_a_filter(snap_compare, app, size):
+    """A filter in the day sort: its matches by day, each header counting the day's matches; `]`
+    puts the next day at the top."""
+
+    async def filter_by_day(pilot) -> None:
+        await by_listing_day(pilot)
+        await pilot.press("slash", *"diffusion", "enter", "right_square_bracket")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=filter_by_day)
+
+
+@pytest.mark.parametrize("size", READING_SIZES)
+def test_go_to_day(snap_compare, app, size):
+    async def choose_a_day(pilot) -> None:
+        await settled(pilot)
+        pilot.app.reader.action_go_to_day()
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=choose_a_day)

@@ -36,6 +36,11 @@ class PapershelfCommands(Provider):
         ]
         commands += [
             ("Reverse the order", reader.action_reverse_sort, f"now: {app.state.sort_label} (key -)"),
+            (
+                "Go to day…",
+                reader.action_go_to_day,
+                "a listing day of the papers shown, sorted by day ([ and ] for the previous and next)",
+            ),
             ("Show all papers", partial(app.show_view, "all"), "the whole store"),
             ("Show starred papers", partial(app.show_view, "starred"), "the reading list, newest star first"),
             ("For you", partial(app.show_view, "foryou"), "papers ranked by your stars and lists, and why"),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from papershelf.loaders.store.browse import SORTS
 from papershelf.loaders.userdata import lists
+from papershelf.tui.state.days import DayGroups
 
 if TYPE_CHECKING:  # numpy comes with the index, after the first screen
     import numpy as np
@@ -31,6 +32,7 @@ class Filtered:
     query: str
     base: Sequence[int]
     ids: Sequence[int]
+    days: DayGroups | None = None  # in the day sort: the days of `ids`
 
 
 class Shelf:
@@ -63,6 +65,9 @@ class Shelf:
         self.index: PaperIndex | None = None
         self.base: Sequence[int] = range(0)
         self.ids: Sequence[int] = self.base
+        self.base_days: DayGroups | None = None  # in the day sort: the days of the view's papers
+        self.days: DayGroups | None = None  # the days of the papers shown (None: no day headers)
+        self._day_of_doc: tuple[PaperIndex, Sequence[int], np.ndarray] | None = None
         self.starred_count = 0
         self.paper_count = 0
         self._view_docs_read: tuple[PaperIndex, Sequence[int], np.ndarray | None] | None = None
@@ -74,15 +79,17 @@ class Shelf:
         paper_count: int,
         starred_count: int,
         list_count: int,
+        days: DayGroups | None = None,
     ) -> None:
         """Show a view as read from the store (the filter, if any, is to be run on it again)."""
         self.base = base
+        self.base_days = days
         self.notes = notes
         self.paper_count, self.starred_count, self.list_count = paper_count, starred_count, list_count
         self._view_docs_read = None
         self._base_positions = None
         if not self.query.strip():
-            self.ids = self.base
+            self.ids, self.days = self.base, days
 
     def notes_changed(self) -> None:
         self._base_positions = None
@@ -118,9 +125,9 @@ class Shelf:
 
         None when `proceed`, asked before each term not searched yet, answers False.
         """
-        base, index = self.base, self.index
+        base, index, days = self.base, self.index, self.base_days
         if not query.strip() or index is None:
-            return Filtered(query, base, base)
+            return Filtered(query, base, base, days)
         matches = index.fuzzy.search(query, view=self._view_docs(index, base), proceed=proceed)
         if matches is None:
             return None
@@ -130,15 +137,55 @@ class Shelf:
 
             # The user's own words about a paper rank with the best title matches.
             ids = np.concatenate([np.array(noted, dtype=ids.dtype), ids[~np.isin(ids, noted)]])
-        return Filtered(query, base, ids)
+        if days is not None:
+            ids, days = self._by_day(index, base, days, ids)
+        return Filtered(query, base, ids, days)
 
     def apply(self, result: Filtered) -> bool:
         """Show a filter result, unless the view was read again since it was asked for."""
         if result.base is not self.base:
             return False
         self.query = result.query
-        self.ids = result.ids if result.query.strip() and self.index is not None else self.base
+        if result.query.strip() and self.index is not None:
+            self.ids, self.days = result.ids, result.days
+        else:
+            self.ids, self.days = self.base, self.base_days
         return True
+
+    def _by_day(
+        self, index: PaperIndex, base: Sequence[int], days: DayGroups, ids: np.ndarray
+    ) -> tuple[np.ndarray, DayGroups]:
+        """A filter's matches grouped by their listing day, in the days' order, best first within
+        a day (the filter's ranking), with the days they fall on."""
+        import numpy as np
+
+        if not len(days):
+            return ids, days
+        day_of_doc = self._day_of_docs(index, base, days)
+        docs, found = index.docs_of(ids)
+        day = np.full(len(ids), len(days) - 1, dtype=np.int32)  # not indexed yet: the last day
+        day[found] = day_of_doc[docs]
+        order = np.argsort(day, kind="stable")
+        shown, counts = np.unique(day[order], return_counts=True)
+        return ids[order], DayGroups([days.days[n] for n in shown], counts.tolist())
+
+    def _day_of_docs(self, index: PaperIndex, base: Sequence[int], days: DayGroups) -> np.ndarray:
+        """The day (its number in `days`) of each document of the view; read once per view."""
+        cached = self._day_of_doc
+        if cached is not None and cached[0] is index and cached[1] is base:
+            return cached[2]
+        import numpy as np
+
+        per_paper = np.repeat(np.arange(len(days), dtype=np.int32), days.counts)
+        day_of_doc = np.full(len(index.ids), len(days) - 1, dtype=np.int32)
+        if isinstance(base, range):
+            ids = np.arange(base.start, base.stop, base.step, dtype=np.int64)
+        else:
+            ids = np.asarray(base, dtype=np.int64)
+        docs, found = index.docs_of(ids)
+        day_of_doc[docs] = per_paper[found]
+        self._day_of_doc = (index, base, day_of_doc)
+        return day_of_doc
 
     def _view_docs(self, index: PaperIndex, base: Sequence[int]) -> np.ndarray | None:
         """The documents of the view's papers, in the view's order (None: all, in index order);

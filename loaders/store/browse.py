@@ -10,6 +10,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from papershelf.loaders.store import days
 from papershelf.loaders.store.database import Store
 
 SORTS = {  # the column of each sort, and whether its first order is descending
@@ -17,8 +18,15 @@ SORTS = {  # the column of each sort, and whether its first order is descending
     "date": ("published", True),
     "upvotes": ("upvotes", True),
     "title": ("title_key", False),
+    "day": ("listing_date", True),
 }
-SORT_LABELS = {"listing": "listing order", "date": "date", "upvotes": "upvotes", "title": "title"}
+SORT_LABELS = {
+    "listing": "listing order",
+    "date": "date",
+    "upvotes": "upvotes",
+    "title": "title",
+    "day": "listing day",
+}
 ROW_CHUNK = 500
 
 
@@ -58,6 +66,10 @@ class Browser:
             if count == last - first + 1:
                 # No gaps: the ids are known without reading them (a scan of the whole table).
                 return range(first, last + 1)
+        if sort == "day":
+            return days.day_order(self.conn, reverse)
+        if sort == "date":
+            return days.date_order(self.conn, reverse)
         rows = self.conn.execute(f"SELECT id FROM papers ORDER BY {order_by(sort, reverse)}").fetchall()
         return _id_array(rows)
 
@@ -65,6 +77,18 @@ class Browser:
         """The papers of `ids` in the order of `sort` (a view's own order for Starred or a list)."""
         wanted = set(ids)
         return array("q", (i for i in self.paper_ids(sort, reverse) if i in wanted))
+
+    def day_runs(self, ids: Sequence[int]) -> list[tuple[str | None, int]]:
+        """The listing day of each run of one day's papers in `ids` (in the day sort), and its length."""
+        return days.day_runs(self.conn, ids)
+
+    def day_counts(self, reverse: bool = False) -> list[tuple[str | None, int]]:
+        """Every listing day with its number of papers, in the day sort's order (no day last)."""
+        return days.day_counts(self.conn, reverse)
+
+    def days_of(self, ids: Sequence[int]) -> list[tuple[str | None, int]]:
+        """The listing days of the papers of `ids` with their counts, newest first (no day last)."""
+        return days.days_of(self.conn, ids)
 
     def starred_ids(self) -> array:
         """The starred papers' ids, newest star first."""

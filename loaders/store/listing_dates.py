@@ -31,13 +31,12 @@ def iso_listing_date(text: str, newest_published: str | None) -> str | None:
     text = text.strip()
     if _ISO.match(text):
         return text
-    match = _MONTH_DAY.match(text)
-    month = _MONTHS.get(match.group(1).lower()) if match else None
-    if match is None or month is None:
+    found = month_day(text)
+    if found is None:
         return None
-    day = int(match.group(2))
-    if match.group(3):
-        return _date(int(match.group(3)), month, day)
+    month, day, year = found
+    if year is not None:
+        return _date(year, month, day)
     if not newest_published or not _ISO.match(newest_published[:10]):
         return None
     anchor = datetime.date.fromisoformat(newest_published[:10])
@@ -45,6 +44,19 @@ def iso_listing_date(text: str, newest_published: str | None) -> str | None:
     if not candidates:
         return None
     return min(candidates, key=lambda iso: abs((datetime.date.fromisoformat(iso) - anchor).days))
+
+
+def month_day(text: str) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) of a date as a page shows it ("Aug 14", "Aug 14, 2025"); None
+    when it is not one (an impossible day included: "Feb 30")."""
+    match = _MONTH_DAY.match(text.strip())
+    month = _MONTHS.get(match.group(1).lower()) if match else None
+    if match is None or month is None:
+        return None
+    day, year = int(match.group(2)), int(match.group(3)) if match.group(3) else None
+    if _date(year or 2000, month, day) is None:  # 2000: a leap year, so that Feb 29 is a day
+        return None
+    return month, day, year
 
 
 def _date(year: int, month: int, day: int) -> str | None:

@@ -28,6 +28,8 @@ KEY_NAMES = {
     "up": "↑",
     "tab": "Tab",
     "space": "Space",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 
@@ -92,7 +94,12 @@ class HelpScreen(Dialog[None]):
                 table.add_row(where, key_label(binding.key), binding.description)
                 where = ""
         table.add_row("", "Tab", "next pane (filter, list, detail)")
-        table.add_row("", "ctrl+p", "palette: sort, theme, jump to a paper, lists, export, load, fetch")
+        table.add_row(
+            "",
+            "ctrl+p",
+            "palette: sort (listing day too), go to a day, theme, jump to a paper, lists,"
+            " export, load, fetch",
+        )
         return table
 
 

@@ -47,6 +47,8 @@ class ReaderScreen(KeepingScreen):
         Binding("x", "not_for_me", "Not for me", show=False),
         Binding("escape", "back", "Back (from similar, For you)", show=False),
         Binding("minus", "reverse_sort", "Reverse the order", show=False),
+        Binding("left_square_bracket", "step_day(-1)", "Previous day (sorted by listing day)", show=False),
+        Binding("right_square_bracket", "step_day(1)", "Next day (sorted by listing day)", show=False),
         *(
             Binding(str(number), f"copy_numbered({number})", f"Copy link {number}", show=False)
             for number in range(1, 10)
@@ -171,6 +173,34 @@ class ReaderScreen(KeepingScreen):
 
     def action_reverse_sort(self) -> None:
         self.state.reverse_sort()
+
+    def action_step_day(self, step: int) -> None:
+        """`[` / `]`: the first paper of the previous / next listing day, in the day sort."""
+        if not self.paper_list.step_day(step):
+            self.notify(
+                "[ and ] move by listing day when the list is sorted by it: Ctrl+P “Sort by listing"
+                " day”, or “Go to day…”.",
+                markup=False,
+            )
+
+    def action_go_to_day(self) -> None:
+        """Choose a listing day of the papers shown, and go to its first paper (sorted by day)."""
+        from papershelf.tui.screens.day_chooser import DayChooser
+        from papershelf.tui.state.days import DayGroups
+
+        def choose(days: DayGroups) -> None:
+            if not len(days):
+                self.notify("No paper shown.", severity="warning", markup=False)
+                return
+
+            def chosen(answer: tuple[str | None] | None) -> None:
+                if answer is not None:
+                    self.state.go_to_day(answer[0])
+                    self.paper_list.focus()
+
+            self.app.push_screen(DayChooser(days), chosen)
+
+        self.state.days_shown(choose)
 
     def action_show_view(self, view: str) -> None:
         self.state.show_view(view)

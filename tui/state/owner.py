@@ -31,6 +31,7 @@ from papershelf.loaders.userdata import lists
 from papershelf.tui.settings import Settings
 from papershelf.tui.shelf import VIEWS, Filtered, Shelf
 from papershelf.tui.state import reads
+from papershelf.tui.state.days import DayGroups
 from papershelf.tui.state.discovery import Discovering
 from papershelf.tui.state.store_thread import StoreThread
 
@@ -114,6 +115,7 @@ class ReaderState:
         self._data_version: int | None = None
         self._indexing = False
         self._threads: list[threading.Thread] = []
+        self._day_wanted: tuple[str | None] | None = None  # the day to show once the day sort is read
         self._places: dict[
             tuple[str, str | None], int | None
         ] = {}  # the paper last under the cursor, by view
@@ -175,6 +177,11 @@ class ReaderState:
         """Whether keys typed now are for what is being read: a view asked for, or a paper an
         action (opening the note editor, the list picker) waits for."""
         return self.view_pending or bool(self._waiting_for_paper)
+
+    @property
+    def days(self) -> DayGroups | None:
+        """The listing days of the papers shown, in the day sort (None: no day headers)."""
+        return self.shelf.days
 
     def id_at(self, position: int) -> int | None:
         if not 0 <= position < len(self.shelf.ids):
@@ -304,7 +311,8 @@ class ReaderState:
         if (view.view, view.list_name) != (shelf.view, shelf.list_name):  # the list is gone
             shelf.view, shelf.list_name = view.view, view.list_name
             self.remember(view=shelf.view, list_name=shelf.list_name)
-        shelf.show(view.base, view.notes, view.paper_count, view.starred_count, view.list_count)
+        days = DayGroups.of_runs(view.days) if view.days is not None else None
+        shelf.show(view.base, view.notes, view.paper_count, view.starred_count, view.list_count, days)
         self.list_counts = view.list_counts
         self.sample = view.sample
         self._rows.clear()
@@ -323,6 +331,11 @@ class ReaderState:
 
     def _place(self, keep_paper: int | None, otherwise: int | None) -> None:
         self.view_pending = False
+        days = self.shelf.days
+        if self._day_wanted is not None and days is not None:  # "Go to day…" sorted by day first
+            (day,), self._day_wanted = self._day_wanted, None
+            if day in days.days:
+                keep_paper = self.id_at(days.starts[days.days.index(day)])
         position = self.shelf.position_of(keep_paper)
         if position is None:
             position = otherwise
@@ -367,6 +380,30 @@ class ReaderState:
         self.remember(sort_reversed=self.shelf.reverse)
         self.view_pending = True
         self.reread(keep_paper=self.paper_id)
+
+    def days_shown(self, then: Callable[[DayGroups], None]) -> None:
+        """The listing days of the papers shown with their counts, in the day sort's order (read on
+        the store's thread when the list is in another sort)."""
+        if self.shelf.days is not None:
+            then(self.shelf.days)
+            return
+        ids = [int(i) for i in self.shelf.ids]
+        self.thread.read(
+            lambda store: DayGroups.of_runs(reads.read_days(store, ids)), then, self._read_failed
+        )
+
+    def go_to_day(self, day: str | None) -> None:
+        """Put the cursor on the first paper shown of `day` (None: of no listing day), sorting the
+        view by listing day first if it is not."""
+        days = self.shelf.days
+        if days is None:
+            self._day_wanted = (day,)
+            self.sort_by("day")
+            return
+        if day not in days.days:
+            self.say("No paper of that day is shown.", "warning")
+            return
+        self._place(self.id_at(days.starts[days.days.index(day)]), None)
 
     @property
     def sort_label(self) -> str:

@@ -50,6 +50,7 @@ class ViewRead:
     list_counts: list[tuple[str, int]]
     signature: tuple[int, int, str]
     sample: Sample
+    days: list[tuple[str | None, int]] | None = None  # in the day sort: each day's run of `base`
 
 
 def read_sample(store: Store) -> Sample:
@@ -92,6 +93,10 @@ def read_view(store: Store, asked: ViewAsked) -> ViewRead:
     if asked.unread_only:
         read = set(browser.read_ids()) - asked.read_while_shown
         base = array("q", (paper_id for paper_id in base if paper_id not in read))
+    days = None
+    if asked.sort == "day":
+        every = view == "all" and not asked.unread_only
+        days = browser.day_counts(asked.reverse) if every else browser.day_runs(base)
     return ViewRead(
         asked,
         view,
@@ -104,6 +109,7 @@ def read_view(store: Store, asked: ViewAsked) -> ViewRead:
         lists.list_names_with_counts(store),
         browser.signature(),
         read_sample(store),
+        days,
     )
 
 
@@ -122,6 +128,10 @@ def sort_label(view: str, sort: str, reverse: bool) -> str:
     if sort == "listing":
         label = {"starred": "star time", "list": "list order"}.get(view, label)
     return f"{label}, reversed" if reverse else label
+
+
+def read_days(store: Store, ids: list[int]) -> list[tuple[str | None, int]]:
+    return Browser(store).days_of(ids)
 
 
 def read_rows(store: Store, ids: list[int]) -> dict[int, ListRow]:

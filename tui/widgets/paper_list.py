@@ -34,7 +34,8 @@ ORGANIZATION_MIN_WIDTH = 90  # narrower lists keep their width for the title
 
 class PaperList(InOrderKeys, LineView, can_focus=True):
     """A virtual list of the state's papers with a cursor; draws the rows it is given, a blank line
-    for one still being read (the state says when it arrives)."""
+    for one still being read (the state says when it arrives). In the day sort a header line comes
+    before each day's papers: the cursor (a paper's position) never rests on one."""
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False),
@@ -51,6 +52,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         "paper-list--meta",
         "paper-list--read",
         "paper-list--unread",
+        "paper-list--day",
     }
 
     # No repaint of the whole list on a move: `watch_cursor` refreshes the two lines or scrolls.
@@ -95,9 +97,28 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             return
         top = round(self.scroll_offset.y)
         for y in range(self.scrollable_content_region.height):
-            paper_id = self.state.id_at(top + y)
+            _, position = self.at_line(top + y)
+            paper_id = None if position is None else self.state.id_at(position)
             if paper_id is not None and paper_id in ids:
                 self.refresh_line(top + y)
+
+    def line_of(self, position: int) -> int:
+        """The line the paper at `position` is drawn on (below its day's header, if any)."""
+        days = self.state.days
+        return days.line_of(position) if days else position
+
+    def at_line(self, line: int) -> tuple[int | None, int | None]:
+        """(the day whose header is on `line`, None), or (None, the position of the paper on it)."""
+        days = self.state.days
+        return days.at_line(line) if days else (None, line)
+
+    def _paper_at_line(self, line: int) -> int:
+        """The paper on `line`, or the first of the day whose header is on it."""
+        day, position = self.at_line(max(0, line))
+        days = self.state.days
+        if day is not None and days is not None:
+            return days.starts[day]
+        return position or 0
 
     @property
     def paper_id(self) -> int | None:
@@ -109,13 +130,17 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
     def watch_cursor(self, previous: int, cursor: int) -> None:
         height = self.scrollable_content_region.height
         top = round(self.scroll_offset.y)
-        if cursor < top:
-            self.scroll_to(y=cursor, animate=False, immediate=True)
-        elif height and cursor >= top + height:
-            self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
+        line = self.line_of(cursor)
+        days = self.state.days
+        # A day's first paper shows with its header; jumped to ([, ], a day chosen), at the top.
+        first = line - 1 if days and days.starts[days.day_of(cursor)] == cursor else line
+        if first < top or (first < line and abs(cursor - previous) > 1 and line >= top + height):
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif height and line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
         else:
-            self.refresh_line(previous)
-            self.refresh_line(cursor)
+            self.refresh_line(self.line_of(previous))
+            self.refresh_line(line)
         self.highlighted = self.paper_id
 
     def action_cursor_down(self) -> None:
@@ -130,24 +155,47 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
     def action_last(self) -> None:
         self.move_to(len(self.state) - 1)
 
+    def step_day(self, step: int) -> bool:
+        """Move to the first paper of the next day (`step` 1) or the previous one (-1); False when
+        the list is not in the day sort."""
+        days = self.state.days
+        if days is None:
+            return False
+        day = days.day_of(self.cursor) + step
+        if 0 <= day < len(days):
+            self.move_to(days.starts[day])
+        else:
+            self.notify(f"No {'next' if step > 0 else 'previous'} day shown.", markup=False)
+        return True
+
     def action_page_down(self) -> None:
-        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+        self._page(1)
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+        self._page(-1)
+
+    def _page(self, pages: int) -> None:
+        """Move a screen of lines (headers count: they take a line), at least one paper."""
+        lines = pages * max(1, self.scrollable_content_region.height - 1)
+        position = self._paper_at_line(self.line_of(self.cursor) + lines)
+        if position == self.cursor:
+            position += pages
+        self.move_to(position)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and not self.pressed_on_scrollbar:
-            self.move_to(round(self.scroll_offset.y) + offset.y)
+            self.move_to(self._paper_at_line(round(self.scroll_offset.y) + offset.y))
 
     def on_resize(self) -> None:
         self._size_to_shelf()
         self.move_to(self.cursor)  # the cursor in view at the new height (stacked at the start)
 
     def _size_to_shelf(self) -> None:
-        """A line per paper shown, as wide as the view."""
-        set_virtual_size(self, Size(self.size.width, len(self.state)))
+        """A line per paper shown (and per day in the day sort), as wide as the view."""
+        days = self.state.days
+        lines = days.line_count(len(self.state)) if days else len(self.state)
+        set_virtual_size(self, Size(self.size.width, lines))
 
     def on_focus(self) -> None:
         self.refresh()
@@ -161,14 +209,24 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
 
     def line_keys(self, lines: range) -> list[tuple]:
         top, cursor, styles = round(self.scroll_offset.y), self.cursor, self.line_styles()
-        row, query = self.state.row, self.state.shelf.query
+        row, query, days = self.state.row, self.state.shelf.query, self.state.days
+        at = [self.at_line(top + y) for y in range(self.scrollable_content_region.height or lines.stop)]
         # The columns of every line on screen, not only of those asked for: lines drawn apart
         # (a cursor move) line up with the others.
-        shown = [row(top + y) for y in range(self.scrollable_content_region.height or lines.stop)]
-        columns = columns_for(shown, self.text_width)
-        return [(row(top + y), top + y == cursor, query, styles, columns) for y in lines]
+        columns = columns_for([row(p) for _, p in at if p is not None], self.text_width)
+        keys: list[tuple] = []
+        for y in lines:
+            day, position = at[y] if y < len(at) else self.at_line(top + y)
+            if day is not None and days is not None:
+                keys.append((days.label(day), styles))
+            else:
+                keys.append((row(position or 0), position == cursor, query, styles, columns))
+        return keys
 
     def draw_line(self, key: tuple, width: int) -> list[Segment]:
+        if len(key) == 2:  # a day's header
+            label, styles = key
+            return day_header(label, width, styles)
         row, cursor, query, styles, columns = key
         if row is None:
             return [Segment(" " * width, styles.base)]
@@ -183,6 +241,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             cursor_background = (base + cursor).bgcolor
             cursor = readable_on(base + cursor, cursor_background, base.color)
             match = self.get_component_rich_style("paper-list--match")
+            day = self.get_component_rich_style("paper-list--day")
             self._styles = LineStyles(
                 base,
                 self.get_component_rich_style("paper-list--star"),
@@ -194,6 +253,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
                 ),
                 cursor,
                 self.has_focus,
+                readable_on(base + day, base.bgcolor, base.color),
             )
         return self._styles
 
@@ -279,6 +339,18 @@ class LineStyles(NamedTuple):
     unread: Style
     cursor: Style
     focused: bool
+    day: Style
+
+
+def day_header(label: str, width: int, styles: LineStyles) -> list[Segment]:
+    """A day's header, ` Jun 18 · 44 papers ────`, exactly `width` cells."""
+    text = f" {label} "
+    if cell_len(text) > width:
+        text = set_cell_size(text, width)
+    segments = [Segment(text, styles.base + styles.day)]
+    if (rest := width - cell_len(text)) > 0:
+        segments.append(Segment("─" * rest, styles.base + styles.meta))
+    return segments
 
 
 def _truncate(text: str, width: int) -> tuple[str, str]:

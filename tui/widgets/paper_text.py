@@ -12,8 +12,10 @@ from rich.text import Text
 from papershelf.loaders.models import Paper
 from papershelf.loaders.sanitize import terminal, terminal_lines
 from papershelf.loaders.sources.load import SAMPLE_PREFIX
+from papershelf.loaders.store.listing_dates import is_iso
 from papershelf.loaders.tex import render_tex
 from papershelf.loaders.userdata.lists import STARRED
+from papershelf.tui.state.days import day_name
 
 AUTHORS_SHOWN = 12  # a collaboration's thousands of names would push the abstract off the pane
 SUMMARY_KEY = "v"  # the key that toggles Hugging Face's summary and the abstract
@@ -46,7 +48,8 @@ def source_label(path: str) -> str:
 
 
 def metadata_line(paper: Paper) -> str:
-    """Organization, authors' count, date, upvotes and where the paper was loaded from (short)."""
+    """Organization, authors' count, date, upvotes, the listing day and where the paper was loaded
+    from (short)."""
     parts = []
     if paper.org_name or paper.org_id:
         parts.append(paper.org_name or paper.org_id or "")
@@ -56,8 +59,12 @@ def metadata_line(paper: Paper) -> str:
         parts.append(paper.published_text)
     if paper.upvotes is not None:
         parts.append(f"▲ {paper.upvotes}")
-    if paper.sources:
-        labels = list(dict.fromkeys(source_label(source) for source in paper.sources))
+    labels = list(dict.fromkeys(source_label(source) for source in paper.sources or ()))
+    if paper.listing_date and is_iso(paper.listing_date):
+        day = day_name(paper.listing_date, with_year=True)
+        if not any(label.endswith(day) for label in labels):  # "Daily Papers · Jun 18, 2025" says it
+            parts.append(f"listed {day}")
+    if labels:
         parts.append("from " + ", ".join(labels))
     if paper.citekey:
         parts.append(f"cite as {paper.citekey}")
