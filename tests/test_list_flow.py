@@ -160,7 +160,11 @@ def order_shown(app: PapershelfApp) -> str:
 
 
 def dates_of(store: Store, ids: list[int]) -> list[str | None]:
-    published = dict(store.conn.execute("SELECT id, published FROM papers"))
+    """The date each paper sorts by: its own, or a page's `Jan 28` in its listing day's year."""
+    from papershelf.loaders.store.days import yearless_key
+
+    rows = store.conn.execute("SELECT id, published, published_text, listing_date FROM papers")
+    published = {i: date or (text and day and yearless_key(text, day)) for i, date, text, day in rows}
     return [published[i] for i in ids]
 
 
