@@ -28,6 +28,7 @@ KEY_NAMES = {
     "up": "↑",
     "tab": "Tab",
     "space": "Space",
+    "minus": "-",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
 }
