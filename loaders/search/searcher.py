@@ -21,11 +21,11 @@ from papershelf.loaders.search.paper_index import PaperIndex
 from papershelf.loaders.search.query import Query, parse
 from papershelf.loaders.store.database import Store
 
-# A plain word found in the authors, organisation, categories or note: above an abstract's exact
+# A plain word found in the authors, organisation, categories, keywords or note: above an abstract's exact
 # word (4), below a title's typo (7).
 FIELD_WEIGHT = 6.0
 LENIENT_TERMS = 3  # a query of this many words or more may, if nothing has them all, miss one
-SEARCHED_FIELDS = ("title", "abstract", "authors", "org", "categories", "note")
+SEARCHED_FIELDS = ("title", "abstract", "authors", "org", "categories", "keywords", "note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +182,8 @@ class Searcher:
         row = self.store.conn.execute(
             """
             SELECT p.title, p.abstract, coalesce(p.authors, ''), coalesce(p.org_id, '') || ' ' ||
-                coalesce(p.org_name, ''), coalesce(p.categories, ''), coalesce(n.body, '')
+                coalesce(p.org_name, ''), coalesce(p.categories, ''), coalesce(p.ai_keywords, ''),
+                coalesce(n.body, '')
             FROM papers p LEFT JOIN notes n ON n.paper_id = p.id WHERE p.id = ?
             """,
             [paper_id],
