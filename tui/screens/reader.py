@@ -263,8 +263,12 @@ class ReaderScreen(KeepingScreen):
         self.with_paper(choose)
 
     def open(self, link: str) -> None:
-        """Open `link` in a browser; where none can be opened, copy it and say why."""
-        if over_ssh():
+        """Open `link` in a browser (served: the user's, in a new tab); where none can be opened,
+        copy it and say why."""
+        if self.app.is_web:
+            self.app.open_url(link)
+            self.notify(terminal(f"Opening {link} in a new tab"), markup=False)
+        elif over_ssh():
             self.copy(link, "Over SSH no browser is opened; copied instead")
         elif not browser_available():
             self.copy(link, "No browser found (no DISPLAY or BROWSER); copied instead")

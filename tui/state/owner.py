@@ -908,8 +908,9 @@ class ReaderState:
 
         self._start_thread(run, "papershelf-load")
 
-    def export_shown(self, target: Path, format: str) -> None:
-        """Write the papers shown (the view as sorted and filtered) to `target` in `format`."""
+    def export_shown(self, target: Path, format: str, then: Callable[[Path], None] | None = None) -> None:
+        """Write the papers shown (the view as sorted and filtered) to `target` in `format`; `then`
+        is given the file written."""
         from papershelf.loaders.export.view import View, export_view_to
 
         shelf = self.shelf
@@ -917,7 +918,12 @@ class ReaderState:
         view = View.shown([int(i) for i in shelf.ids], title)
 
         def written(count: int) -> None:
-            self.say(f"Exported {plural(count, 'paper')} of “{title}” to {target} ({format})", "information")
+            sent = ", and sent to the browser" if then is not None else ""
+            self.say(
+                f"Exported {plural(count, 'paper')} of “{title}” to {target} ({format}){sent}", "information"
+            )
+            if then is not None:
+                then(target)
 
         def failed(reason: str) -> None:
             self.say(f"Could not export to {target}: {reason}", "error")
