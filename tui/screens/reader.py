@@ -72,7 +72,7 @@ class ReaderScreen(KeepingScreen):
         self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
         self.watch(self.filter_input, "value", self.state.filter, init=False)
         self.paper_list.focus()
-        self.query_one(PaperDetail).reason_of = self.state.discovery.reason
+        self.query_one(PaperDetail).reason_of = self.state.reason
         self.update_counts()
         self.state.start()
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.state.check_outside_changes)

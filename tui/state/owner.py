@@ -120,7 +120,9 @@ class ReaderState:
         ] = {}  # the paper last under the cursor, by view
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
         self.discovery = Discovering(self)  # similar papers, For you, the vectors' refresh
-        self.query_answers = QueryAnswers(store_path, deliver, self._store_answered, self._query_failed)
+        self.query_answers = QueryAnswers(
+            store_path, deliver, self._store_answered, self._query_failed, self.discovery.query_similarity
+        )
         self._filter_waiting: tuple[int | None, int | None] | None = None  # for the store's answer
 
     # Reading what is shown (no I/O: what is missing is asked for, and announced when read) -----
@@ -401,6 +403,13 @@ class ReaderState:
     @property
     def view_name(self) -> str:
         return self.shelf.view_name
+
+    def reason(self, paper_id: int) -> str | None:
+        """Why the paper is shown where it is: its For-you or similarity reason, or that the
+        filter found it by meaning."""
+        if paper_id in self.shelf.by_meaning and self.shelf.query.strip():
+            return "found by meaning: not every word of the filter is in it"
+        return self.discovery.reason(paper_id)
 
     # The filter ---------------------------------------------------------------------------------
 
