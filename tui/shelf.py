@@ -33,6 +33,7 @@ class Filtered:
     query: str
     base: Sequence[int]
     ids: Sequence[int]
+    by_meaning: frozenset[int] = frozenset()  # shown for their meaning: not every word is in them
     days: DayGroups | None = None  # in the day sort: the days of `ids`
 
 
@@ -58,6 +59,7 @@ class Shelf:
         self.reverse = reverse  # the sort's order reversed
         self.unread_only = unread_only
         self.query = ""
+        self.by_meaning: frozenset[int] = frozenset()  # of the filter's result, found by meaning only
         self.notes: dict[int, str] = {}
         self.read_while_shown: set[int] = set()  # kept in an unread-only view until it is left
         self._base_positions: tuple[Sequence[int], dict[int, int]] | None = None
@@ -132,7 +134,7 @@ class Shelf:
         """
         base, index, days = self.base, self.index, self.base_days
         if not query.strip() or index is None:
-            return Filtered(query, base, base, days)
+            return Filtered(query, base, base, days=days)
         from papershelf.loaders.search.query import parse
         from papershelf.loaders.search.searcher import rank
 
@@ -141,6 +143,9 @@ class Shelf:
         if matches is None:
             return None
         ids = index.ids[matches.docs]
+        by_meaning = (
+            frozenset() if matches.by_meaning is None else frozenset(index.ids[matches.by_meaning].tolist())
+        )
         if parsed.text.strip() and (noted := _notes_matching(parsed.text, self.notes, self._positions(base))):
             import numpy as np
 
@@ -151,9 +156,10 @@ class Shelf:
                 found = found[places[mask[docs]]]
             # The user's own words about a paper rank with the best title matches.
             ids = np.concatenate([found, ids[~np.isin(ids, found)]])
+            by_meaning = by_meaning.difference(found.tolist())
         if days is not None:
             ids, days = self._by_day(index, base, days, ids)
-        return Filtered(query, base, ids, days)
+        return Filtered(query, base, ids, by_meaning, days)
 
     def apply(self, result: Filtered) -> bool:
         """Show a filter result, unless the view was read again since it was asked for."""
@@ -164,6 +170,7 @@ class Shelf:
             self.ids, self.days = result.ids, result.days
         else:
             self.ids, self.days = self.base, self.base_days
+        self.by_meaning = result.by_meaning if self.ids is result.ids else frozenset()
         return True
 
     def _by_day(

@@ -14,6 +14,7 @@ from papershelf.loaders.sanitize import terminal, terminal_lines
 from papershelf.loaders.sources.load import SAMPLE_PREFIX
 from papershelf.loaders.store.listing_dates import is_iso
 from papershelf.loaders.tex import render_tex
+from papershelf.loaders.text import plural
 from papershelf.loaders.userdata.lists import STARRED
 from papershelf.tui.state.days import day_name
 
@@ -48,8 +49,8 @@ def source_label(path: str) -> str:
 
 
 def metadata_line(paper: Paper) -> str:
-    """Organization, authors' count, date, upvotes, the listing day and where the paper was loaded
-    from (short)."""
+    """Organization, authors' count, date, upvotes, comments, GitHub stars, the listing day and
+    where the paper was loaded from (short)."""
     parts = []
     if paper.org_name or paper.org_id:
         parts.append(paper.org_name or paper.org_id or "")
@@ -59,6 +60,10 @@ def metadata_line(paper: Paper) -> str:
         parts.append(paper.published_text)
     if paper.upvotes is not None:
         parts.append(f"▲ {paper.upvotes}")
+    if paper.comment_count:
+        parts.append(plural(paper.comment_count, "comment"))
+    if paper.github_stars is not None:
+        parts.append(plural(paper.github_stars, "GitHub star"))
     labels = list(dict.fromkeys(source_label(source) for source in paper.sources or ()))
     if paper.listing_date and is_iso(paper.listing_date):
         day = day_name(paper.listing_date, with_year=True)
