@@ -25,7 +25,9 @@ from papershelf.tui.widgets.line_view import LineView
 
 STAR = "★"
 UNREAD = "●"
+TAG = "✓"
 MARKS_WIDTH = 3  # the star, the unread mark, a space
+TAG_WIDTH = 2  # the tag mark and a space, while some paper is tagged
 DATE_WIDTH = 12  # at most: "Jun 18, 2026"
 UPVOTES_WIDTH = 6  # at most: "▲12345"
 ORGANIZATION_WIDTH = 17
@@ -51,6 +53,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         "paper-list--meta",
         "paper-list--read",
         "paper-list--unread",
+        "paper-list--tag",
     }
 
     # No repaint of the whole list on a move: `watch_cursor` refreshes the two lines or scrolls.
@@ -161,18 +164,23 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
 
     def line_keys(self, lines: range) -> list[tuple]:
         top, cursor, styles = round(self.scroll_offset.y), self.cursor, self.line_styles()
-        row, query = self.state.row, self.state.shelf.query
+        row, query, tags = self.state.row, self.state.shelf.query, self.state.tags
         # The columns of every line on screen, not only of those asked for: lines drawn apart
         # (a cursor move) line up with the others.
         shown = [row(top + y) for y in range(self.scrollable_content_region.height or lines.stop)]
-        columns = columns_for(shown, self.text_width)
-        return [(row(top + y), top + y == cursor, query, styles, columns) for y in lines]
+        columns = columns_for(shown, self.text_width, tagging=bool(tags))
+        keys = []
+        for y in lines:
+            line_row = row(top + y)
+            tagged = line_row is not None and line_row.id in tags
+            keys.append((line_row, top + y == cursor, query, styles, columns, tagged))
+        return keys
 
     def draw_line(self, key: tuple, width: int) -> list[Segment]:
-        row, cursor, query, styles, columns = key
+        row, cursor, query, styles, columns, tagged = key
         if row is None:
             return [Segment(" " * width, styles.base)]
-        return self.line_segments(row, width, styles, query, cursor=cursor, columns=columns)
+        return self.line_segments(row, width, styles, query, cursor=cursor, columns=columns, tagged=tagged)
 
     def line_styles(self) -> LineStyles:
         # Read once per focus change or restyle: `get_component_rich_style` is slow.
@@ -194,6 +202,9 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
                 ),
                 cursor,
                 self.has_focus,
+                readable_on(
+                    base + self.get_component_rich_style("paper-list--tag"), base.bgcolor, base.color
+                ),
             )
         return self._styles
 
@@ -205,9 +216,11 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         query: str = "",
         cursor: bool = False,
         columns: Columns | None = None,
+        tagged: bool = False,
     ) -> list[Segment]:
-        """One paper's line, exactly `width` cells: star, unread mark, title, then the date, upvotes and
-        organization columns that `columns` gives room to (default: those this row has)."""
+        """One paper's line, exactly `width` cells: the tag mark (while some paper is tagged), star,
+        unread mark, title, then the date, upvotes and organization columns that `columns` gives
+        room to (default: those this row has)."""
         if columns is None:
             columns = columns_for([row], width)
         details = ""
@@ -217,7 +230,8 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             details += f" {'▲' + str(row.upvotes) if row.upvotes is not None else '':>{columns.upvotes}}"
         if columns.organization:
             details += " " + _fit(terminal(row.organization or ""), columns.organization)
-        title_width = max(8, width - MARKS_WIDTH - cell_len(details))
+        marks_width = MARKS_WIDTH + columns.tag
+        title_width = max(8, width - marks_width - cell_len(details))
         title = render_tex(terminal(row.title))
         spans: list[tuple[int, int]] = []
         if query:
@@ -231,6 +245,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             return styles.base + style + styles.cursor if cursor else styles.base + style
 
         segments = [
+            Segment(f"{TAG if tagged else ' ':<{columns.tag}}" if columns.tag else "", styled(styles.tag)),
             Segment(STAR if row.starred else " ", styled(styles.star)),
             Segment("  " if row.read else f"{UNREAD} ", styled(styles.unread)),
         ]
@@ -245,7 +260,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         segments.append(Segment(title[start:] + padding, plain))
         segments.append(Segment(details, styled(styles.meta)))
         segments = [segment for segment in segments if segment.text]
-        if title_width + MARKS_WIDTH + cell_len(details) != width:  # a pane too narrow for the details
+        if title_width + marks_width + cell_len(details) != width:  # a pane too narrow for the details
             return list(Strip(segments).adjust_cell_length(width, base))
         return segments
 
@@ -256,10 +271,12 @@ class Columns(NamedTuple):
     date: int
     upvotes: int
     organization: int
+    tag: int = 0  # the tag mark's, while some paper is tagged
 
 
-def columns_for(rows: list[ListRow | None], width: int) -> Columns:
-    """Room for a column only when some paper of `rows` has its field, as wide as the widest."""
+def columns_for(rows: list[ListRow | None], width: int, tagging: bool = False) -> Columns:
+    """Room for a column only when some paper of `rows` has its field, as wide as the widest; and
+    for the tag mark while some paper is tagged (`tagging`)."""
     dates = [cell_len(terminal(row.published_text)) for row in rows if row and row.published_text]
     votes = [len(str(row.upvotes)) + 1 for row in rows if row and row.upvotes is not None]
     organizations = [cell_len(terminal(row.organization)) for row in rows if row and row.organization]
@@ -267,6 +284,7 @@ def columns_for(rows: list[ListRow | None], width: int) -> Columns:
         min(max(dates, default=0), DATE_WIDTH),
         min(max(votes, default=0), UPVOTES_WIDTH),
         min(max(organizations, default=0), ORGANIZATION_WIDTH) if width >= ORGANIZATION_MIN_WIDTH else 0,
+        TAG_WIDTH if tagging else 0,
     )
 
 
@@ -279,6 +297,7 @@ class LineStyles(NamedTuple):
     unread: Style
     cursor: Style
     focused: bool
+    tag: Style
 
 
 def _truncate(text: str, width: int) -> tuple[str, str]:
