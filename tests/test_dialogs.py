@@ -63,6 +63,7 @@ async def test_help_scrolls_with_j_and_k_and_names_groups_plainly(sample_store: 
             "in the list",
             "in the detail",
             "in the filter",
+            "filter query",
         ]
         assert keys.max_scroll_y > 0
         await pilot.press("j", "j", "j")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # numpy comes with the index, after the first screen
     import numpy as np
 
     from papershelf.loaders.search.paper_index import PaperIndex
+    from papershelf.loaders.search.searcher import StoreAnswer
 
 VIEWS = ("all", "starred", "list")
 RANKED_VIEWS = ("similar", "foryou")  # ranked by discovery (`tui.state.discovery`), never remembered
@@ -113,23 +114,36 @@ class Shelf:
         found = (cast("np.ndarray", ids) == paper_id).nonzero()[0]  # a numpy array: a filter's result
         return int(found[0]) if len(found) else None
 
-    def filtered(self, query: str, proceed: Callable[[], bool] | None = None) -> Filtered | None:
-        """The view narrowed by `query`; safe to call from a worker thread.
+    def filtered(
+        self, query: str, proceed: Callable[[], bool] | None = None, answer: StoreAnswer | None = None
+    ) -> Filtered | None:
+        """The view narrowed by `query` in the query language; safe to call from a worker thread.
 
-        None when `proceed`, asked before each term not searched yet, answers False.
+        `answer` is what the store said of the query (filters, phrases, excluded words, plain
+        words in other fields); without it the words are ranked by the index alone. None when
+        `proceed`, asked before each term not searched yet, answers False.
         """
         base, index = self.base, self.index
         if not query.strip() or index is None:
             return Filtered(query, base, base)
-        matches = index.fuzzy.search(query, view=self._view_docs(index, base), proceed=proceed)
+        from papershelf.loaders.search.query import parse
+        from papershelf.loaders.search.searcher import rank
+
+        parsed = parse(query)
+        matches = rank(index, parsed, self._view_docs(index, base), answer, proceed)
         if matches is None:
             return None
         ids = index.ids[matches.docs]
-        if noted := _notes_matching(query, self.notes, self._positions(base)):
+        if parsed.text.strip() and (noted := _notes_matching(parsed.text, self.notes, self._positions(base))):
             import numpy as np
 
+            found = np.array(noted, dtype=ids.dtype)
+            mask = answer.narrowing(index) if answer is not None else None
+            if mask is not None:
+                docs, places = index.docs_of(found)
+                found = found[places[mask[docs]]]
             # The user's own words about a paper rank with the best title matches.
-            ids = np.concatenate([np.array(noted, dtype=ids.dtype), ids[~np.isin(ids, noted)]])
+            ids = np.concatenate([found, ids[~np.isin(ids, found)]])
         return Filtered(query, base, ids)
 
     def apply(self, result: Filtered) -> bool:

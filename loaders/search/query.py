@@ -15,6 +15,15 @@ import re
 from dataclasses import dataclass, field
 
 TEXT_FIELDS = ("author", "org", "cat", "list")
+# The language in a few lines, for the reader's help (syntax, what it does).
+HELP = (
+    ("words", "titles, abstracts, authors, organisation, categories, notes; typos forgiven"),
+    ('"a phrase"', "as written, case aside"),
+    ("-word", 'leaves out; also -"a phrase", -author:name'),
+    ("author: org: cat: list:", "author:lecun org:nvidia cat:cs.CL list:NAME (or list:starred)"),
+    ("is: has:", "is:starred|unread|read|noted has:code|project"),
+    ("date: since: upvotes:", "date:2025-06 date:>=2025-06-01 since:7d upvotes:>20"),
+)
 STATES = frozenset({"starred", "unread", "read", "noted"})
 HAS = frozenset({"code", "project"})
 _TOKEN = re.compile(r'(-?)(?:([a-z]+):)?(?:"([^"]*)"?|(\S+))', re.IGNORECASE)

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.widgets import Static
 
+from papershelf.loaders.search import query
 from papershelf.tui.screens.dialog import Dialog
 from papershelf.tui.widgets.filter_input import FilterInput
 from papershelf.tui.widgets.paper_detail import PaperDetail
@@ -95,6 +96,10 @@ class HelpScreen(Dialog[None]):
                 where = ""
         table.add_row("", "Tab", "next pane (filter, list, detail)")
         table.add_row("", "ctrl+p", "palette: sort, theme, jump to a paper, lists, export, load, fetch")
+        where = "filter query"
+        for syntax, meaning in query.HELP:
+            table.add_row(where, syntax, meaning)
+            where = ""
         return table
 
 

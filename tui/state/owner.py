@@ -32,6 +32,7 @@ from papershelf.tui.settings import Settings
 from papershelf.tui.shelf import VIEWS, Filtered, Shelf
 from papershelf.tui.state import reads
 from papershelf.tui.state.discovery import Discovering
+from papershelf.tui.state.query_answers import QueryAnswers
 from papershelf.tui.state.store_thread import StoreThread
 from papershelf.tui.state.tagging import Tagging
 
@@ -122,6 +123,8 @@ class ReaderState:
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
         self.discovery = Discovering(self)  # similar papers, For you, the vectors' refresh
         self.tags = Tagging(self)  # the papers tagged this session, and the changes to all of them
+        self.query_answers = QueryAnswers(store_path, deliver, self._store_answered, self._query_failed)
+        self._filter_waiting: tuple[int | None, int | None] | None = None  # for the store's answer
 
     # Reading what is shown (no I/O: what is missing is asked for, and announced when read) -----
 
@@ -335,6 +338,7 @@ class ReaderState:
         if index is not None and index.signature != view.signature:
             self.load_index()
         self.discovery.store_changed(view.signature)
+        self.query_answers.store_changed()
         if shelf.query.strip():
             self._filter(shelf.query, keep_paper, otherwise if otherwise is not None else 0)
             return
@@ -408,6 +412,7 @@ class ReaderState:
             return
         shelf = self.shelf
         shelf.view, shelf.list_name, shelf.unread_only, shelf.query = "all", None, False, ""
+        self._query_asked = ""
         self.remember(view="all", list_name=None, unread_only=False)
         self.view_pending = True
         self.reread(keep_paper=paper_id)
@@ -426,26 +431,60 @@ class ReaderState:
         self._query_asked = query
         self._filter(query, self.paper_id, 0)
 
-    def _filter(self, query: str, keep_paper: int | None, otherwise: int | None) -> None:
+    def _filter(self, query: str, keep_paper: int | None, otherwise: int | None, stay: bool = False) -> None:
+        """Filter with what the store said of the query; a query whose filters the store has not
+        answered yet waits for it (the list shown stays), plain words are ranked at once and
+        ranked again when the store says which authors, organisations and notes hold them."""
         self._filter_generation += 1
         generation = self._filter_generation
+        answer = None
+        if query.strip() and self.shelf.index is not None:
+            from papershelf.loaders.search.query import parse
+
+            answer, _ = self.query_answers.answer(parse(query))
+            if answer is None:
+                self._filter_waiting = (keep_paper, otherwise)
+                return
+        self._filter_waiting = None
         deadline = time.perf_counter() + SEARCH_BUDGET
-        result = self.shelf.filtered(query, proceed=lambda: time.perf_counter() < deadline)
+        result = self.shelf.filtered(query, lambda: time.perf_counter() < deadline, answer)
         if result is not None:
-            self._show_filtered(result, keep_paper, otherwise)
+            self._show_filtered(result, keep_paper, otherwise, stay)
             return
 
         def finish() -> None:
-            done = self.shelf.filtered(query, proceed=lambda: generation == self._filter_generation)
+            done = self.shelf.filtered(query, lambda: generation == self._filter_generation, answer)
             if done is not None and generation == self._filter_generation:
-                self.deliver(lambda: self._show_filtered(done, keep_paper, otherwise))
+                self.deliver(lambda: self._show_filtered(done, keep_paper, otherwise, stay))
 
         self._start_thread(finish, "papershelf-filter")
 
-    def _show_filtered(self, result: Filtered, keep_paper: int | None, otherwise: int | None) -> None:
+    def _store_answered(self, _: object) -> None:
+        query = self._query_asked
+        if not query.strip() or self.shelf.index is None:
+            return
+        if self._filter_waiting is not None:
+            self._filter(query, *self._filter_waiting)
+        else:  # shown already: ranked again where the user is
+            self._filter(query, self.paper_id, 0, stay=query == self.shelf.query)
+
+    def _query_failed(self, reason: str) -> None:
+        self.say(f"The filter searched titles and abstracts only: {reason}", "warning")
+
+    def _show_filtered(
+        self, result: Filtered, keep_paper: int | None, otherwise: int | None, stay: bool = False
+    ) -> None:
+        shown = self.shelf.ids
         if result.query != self._query_asked or not self.shelf.apply(result):
             return  # stale: a later query was asked for, or the view was read again since
-        if result.query.strip():
+        if stay:  # ranked again as the store answered: the paper the user moved to stays
+            import numpy as np
+
+            if np.array_equal(np.asarray(shown), np.asarray(result.ids)):
+                return
+            moved = len(shown) > 0 and keep_paper != shown[0]
+            self._place(keep_paper if moved else None, 0)
+        elif result.query.strip():
             self._place(None, otherwise if otherwise is not None else 0)  # a ranking starts at its top
         else:
             self._place(keep_paper, otherwise)
@@ -523,7 +562,12 @@ class ReaderState:
                 self.changed(Change(status=True))
             self.say(f"Not saved: {what} — {reason}.", "error")
 
-        self.thread.write(run, done, failed)
+        def written(result: Any) -> None:
+            self.query_answers.store_changed()  # `is:starred`, `list:`, notes: asked again
+            if done is not None:
+                done(result)
+
+        self.thread.write(run, written, failed)
         return True
 
     def _writes_waiting(self, waiting: int) -> None:
@@ -778,6 +822,7 @@ class ReaderState:
         else:
             self.shelf.notes.pop(paper_id, None)
         self.shelf.notes_changed()
+        self.query_answers.store_changed()
         if (paper := self._papers.get(paper_id)) is not None:
             self._papers[paper_id] = dataclasses.replace(paper, note=note)
         self.changed(Change(paper=True))  # the filter shown stays: the paper noted does not vanish
@@ -985,7 +1030,9 @@ class ReaderState:
     def settled(self) -> bool:
         """Whether nothing asked is still under way: the store's thread is idle and no load,
         index build or search runs (for tests, and for a clean quit)."""
-        return self.thread.idle() and not any(t.is_alive() for t in self._threads)
+        return (
+            self.thread.idle() and self.query_answers.idle() and not any(t.is_alive() for t in self._threads)
+        )
 
     # Settings ------------------------------------------------------------------------------------
 
@@ -999,6 +1046,7 @@ class ReaderState:
         """Stop the store's thread once the writes asked for are made; how many could not be."""
         self.remember(paper_id=self.paper_id)
         self.discovery.stop()
+        self.query_answers.stop()
         self.thread.stop()
         return self.thread.unsaved_writes
 

@@ -34,6 +34,8 @@ class InOrderKeys(KeyHook):
             else:
                 _hand_to_dialog(self.app.screen, key)
             return True
+        if event.is_printable and self.check_consume_key(event.key, event.character):
+            return False  # typed text (`-word`, a `/` in an id): the screen's `-` and `/` wait
         active = self.app.active_bindings.get(event.key)
         if active is not None and active.enabled:
             await self.app.run_action(active.binding.action, active.node)
