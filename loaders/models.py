@@ -21,6 +21,8 @@ DETAIL_FIELDS = (
     "project_page",
     "ai_summary",
     "ai_keywords",
+    "github_stars",
+    "comment_count",
 )
 # Fields a later source may fill in or replace, never erase (see `merge`).
 MERGED_FIELDS = (
@@ -37,7 +39,7 @@ MERGED_FIELDS = (
     *DETAIL_FIELDS,
 )
 
-INTEGER_FIELDS = frozenset({"authors_count", "upvotes"})
+INTEGER_FIELDS = frozenset({"authors_count", "upvotes", "github_stars", "comment_count"})
 # Stored as JSON arrays of text; the other fields are text.
 LIST_FIELDS = frozenset({"authors", "categories", "ai_keywords"})
 _LIST_POSITIONS = tuple(n for n, name in enumerate(MERGED_FIELDS) if name in LIST_FIELDS)
@@ -68,6 +70,8 @@ class Paper:
     project_page: str | None = None
     ai_summary: str | None = None  # Hugging Face's one-paragraph summary
     ai_keywords: list[str] | None = None
+    github_stars: int | None = None  # the paper's repository's, as Hugging Face counted them
+    comment_count: int | None = None  # comments on the paper's Hugging Face page
     id: int | None = None
     # Given by the store: the paper's citation key, and its listing date as the page showed it.
     citekey: str | None = None

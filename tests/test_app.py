@@ -597,6 +597,31 @@ async def test_export_the_reading_list(app, tmp_path):
         assert "Exported 1 paper of “Starred”" in notifications(app)[-1]
 
 
+async def test_served_in_a_browser_exports_download_and_links_open_there(app, tmp_path, monkeypatch):
+    """Under `papershelf serve` the user's browser is the only one that matters: exports are
+    delivered to it, links open in a tab of it, copies go through its terminal (OSC 52) only."""
+    delivered, opened, desktop = [], [], []
+    monkeypatch.setattr(PapershelfApp, "is_web", property(lambda self: True))
+    monkeypatch.setattr(
+        PapershelfApp, "deliver_text", lambda self, path, **options: delivered.append((path, options))
+    )
+    monkeypatch.setattr(PapershelfApp, "open_url", lambda self, url, new_tab=True: opened.append(url))
+    monkeypatch.setattr("papershelf.tui.clipboard.has_desktop_clipboard", lambda: True)
+    monkeypatch.setattr(pyperclip, "copy", desktop.append)
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 22")  # the server was started over SSH
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        target = tmp_path / "all.bib"
+        app.export_to(str(target))
+        await settle(pilot)
+        assert delivered == [(target, {"save_filename": "all.bib", "encoding": "utf-8"})]
+        assert target.read_text().startswith("@") and "sent to the browser" in notifications(app)[-1]
+        await pilot.press("o")
+        assert opened == [app.state.paper_at(0).link] and "new tab" in notifications(app)[-1]
+        await pilot.press("y")
+        assert app.clipboard == app.state.paper_at(0).link and desktop == []  # not the server's desktop
+
+
 DAILY = (DATA / "hf_daily_2025-06-17.json").read_text()
 TODAY = datetime.date(2025, 6, 17)
 

@@ -30,6 +30,7 @@ def test_a_full_item_gives_every_field_the_inner_ones_first(daily):
     assert paper.ai_summary.startswith("Token Order Prediction")
     assert paper.ai_keywords == ["Multi-Token Prediction", "next-token prediction", "learning-to-rank"]
     assert paper.listing_date == "2025-06-17"
+    assert (paper.github_stars, paper.comment_count) == (42, 3)  # the comments: the outer item's
     assert paper.link == "https://huggingface.co/papers/2508.19228"
     assert paper.links() == [
         "https://huggingface.co/papers/2508.19228",
@@ -46,6 +47,7 @@ def test_outer_fields_fill_in_and_zero_upvotes_stay_zero(daily):
     assert paper.abstract.startswith("We train sparse autoencoders")
     assert paper.arxiv_id == "2506.14002"  # without its version
     assert paper.upvotes == 0
+    assert (paper.github_stars, paper.comment_count) == (None, 0)
     assert (paper.authors, paper.authors_count) == (None, None)
     assert paper.github_repo == "https://github.com/example-lab/sae-vision"
     assert (paper.org_id, paper.org_name) == ("example-lab", "example-lab")

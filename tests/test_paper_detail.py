@@ -37,6 +37,8 @@ def fetched(store: Store) -> Store:
         github_repo="https://github.com/example/caching",
         comment="12 pages, accepted at a conference",
         upvotes=7,
+        comment_count=1,
+        github_stars=1234,
     )  # fmt: skip
     with store.write():
         source = store.source_id("huggingface:daily_papers/2026-06-18", "hf-daily", "2026-06-18")
@@ -57,7 +59,7 @@ async def test_the_detail_shows_the_sites_fields_and_v_toggles_the_summary(fetch
             "Ada Lovelace, Alan Turing, Grace Hopper, Edsger Dijkstra, Barbara Liskov, Donald Knuth,"
             " Frances Allen, John Backus" in text
         )
-        assert "▲ 7 · from Daily Papers · Jun 18, 2026" in text
+        assert "▲ 7 · 1 comment · 1,234 GitHub stars · from Daily Papers · Jun 18, 2026" in text
         assert "12 pages, accepted at a conference" in text and "Keywords: kv cache, attention" in text
         assert "★ starred · unread\n" in text + "\n" and "in Starred" not in text  # said once
         assert "Abstract · v shows Hugging Face's summary" in text and ABSTRACT.strip() in text

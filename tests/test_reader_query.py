@@ -34,6 +34,8 @@ QUERIES = [
     "list:starred",
     "is:starred cache",
     "has:code",
+    "graphormer",
+    'keyword:"message passing"',
 ]
 
 

@@ -278,7 +278,7 @@ def full_disk(tmp_path, sample_store):
         shutil.copy(sample_store.path, mount / "papershelf.db")
         keeper = Store(mount / "papershelf.db")  # open: its -wal and -shm stay while the disk fills
         filler = mount / "filler"
-        with filler.open("wb") as out:
+        with filler.open("wb", buffering=0) as out:  # unbuffered: nothing left to fail at close
             try:
                 while True:
                     out.write(b"\0" * 65536)

@@ -27,7 +27,7 @@ PAPERS = [
           project_page="https://example.org/spec"),
     Paper("Graph Neural Networks at Scale", "Message passing on large graphs, with a cache of embeddings.",
           authors=["Wei Chen"], categories=["stat.ML"], published="2024-12-31", upvotes=21,
-          arxiv_id="2412.00004"),
+          arxiv_id="2412.00004", ai_keywords=["Graphormer", "message passing"]),
 ]  # fmt: skip
 
 
@@ -84,6 +84,15 @@ def test_exclusions_phrases_and_fields(shelf):
     assert found(store, "since:7d") == [ids["Speculative"]]
     assert set(found(store, "upvotes:>20")) == {ids["WindowKV"], ids["Graph"]}
     assert set(found(store, "upvotes:>=21 cache")) == {ids["WindowKV"], ids["Graph"]}
+
+
+def test_hugging_faces_keywords_are_words_and_a_field(shelf):
+    store, ids = shelf
+    assert found(store, "graphormer") == [ids["Graph"]]  # in no title or abstract: a keyword
+    assert found(store, 'keyword:"message passing"') == [ids["Graph"]]
+    assert found(store, "keyword:passing") == [ids["Graph"]]
+    assert ids["Graph"] not in found(store, "-keyword:graphormer")
+    assert len(found(store, "-keyword:graphormer")) == len(PAPERS) - 1
 
 
 def test_the_users_own_state(shelf):

@@ -153,8 +153,12 @@ class PapershelfApp(App[None]):
         )
         if tagged:  # the tagged papers, wherever they are shown
             slug, shown = "tagged", f"the {plural(tagged, 'tagged paper')}"
+        served = " (on the server, and downloaded by your browser)" if self.is_web else ""
         self.push_screen(
-            Prompt(f"Export {shown} to (.md, .bib, .json, .jsonl, .csv, .ris):", f"~/papershelf-{slug}.md"),
+            Prompt(
+                f"Export {shown} to{served} (.md, .bib, .json, .jsonl, .csv, .ris):",
+                f"~/papershelf-{slug}.md",
+            ),
             self.export_to,
         )
 
@@ -169,7 +173,11 @@ class PapershelfApp(App[None]):
         except (RuntimeError, ValueError) as error:  # RuntimeError: `~nobody/…`
             self.say(f"Could not export to {answer}: {error}", "error")
             return
-        self.state.export_shown(path, format_)
+        self.state.export_shown(path, format_, self.deliver_export if self.is_web else None)
+
+    def deliver_export(self, path: Path) -> None:
+        """Served in a browser: the file written on the server is downloaded by the browser too."""
+        self.deliver_text(path, save_filename=path.name, encoding="utf-8")
 
     def ask_load(self) -> None:
         from papershelf.tui.screens.prompt import Prompt

@@ -23,12 +23,14 @@ def has_desktop_clipboard() -> bool:
 
 
 def copy_text(app: App, text: str) -> None:
-    """Copy with OSC 52 (works in most terminals, over SSH too) and, on a desktop, with pyperclip.
+    """Copy with OSC 52 (works in most terminals, over SSH too, and in `papershelf serve`'s
+    browser, whose terminal takes it to the browser's clipboard) and, on a desktop, with pyperclip
+    (not when serving: the desktop would be the server's).
 
     Neither can tell whether it worked, so the caller always shows what was copied.
     """
     app.copy_to_clipboard(text)
-    if has_desktop_clipboard():
+    if not app.is_web and has_desktop_clipboard():
         import pyperclip
 
         with contextlib.suppress(pyperclip.PyperclipException):

@@ -32,6 +32,7 @@ class Filtered:
     query: str
     base: Sequence[int]
     ids: Sequence[int]
+    by_meaning: frozenset[int] = frozenset()  # shown for their meaning: not every word is in them
 
 
 class Shelf:
@@ -56,6 +57,7 @@ class Shelf:
         self.reverse = reverse  # the sort's order reversed
         self.unread_only = unread_only
         self.query = ""
+        self.by_meaning: frozenset[int] = frozenset()  # of the filter's result, found by meaning only
         self.notes: dict[int, str] = {}
         self.read_while_shown: set[int] = set()  # kept in an unread-only view until it is left
         self._base_positions: tuple[Sequence[int], dict[int, int]] | None = None
@@ -134,6 +136,9 @@ class Shelf:
         if matches is None:
             return None
         ids = index.ids[matches.docs]
+        by_meaning = (
+            frozenset() if matches.by_meaning is None else frozenset(index.ids[matches.by_meaning].tolist())
+        )
         if parsed.text.strip() and (noted := _notes_matching(parsed.text, self.notes, self._positions(base))):
             import numpy as np
 
@@ -144,7 +149,8 @@ class Shelf:
                 found = found[places[mask[docs]]]
             # The user's own words about a paper rank with the best title matches.
             ids = np.concatenate([found, ids[~np.isin(ids, found)]])
-        return Filtered(query, base, ids)
+            by_meaning = by_meaning.difference(found.tolist())
+        return Filtered(query, base, ids, by_meaning)
 
     def apply(self, result: Filtered) -> bool:
         """Show a filter result, unless the view was read again since it was asked for."""
@@ -152,6 +158,7 @@ class Shelf:
             return False
         self.query = result.query
         self.ids = result.ids if result.query.strip() and self.index is not None else self.base
+        self.by_meaning = result.by_meaning if self.ids is result.ids else frozenset()
         return True
 
     def _view_docs(self, index: PaperIndex, base: Sequence[int]) -> np.ndarray | None:

@@ -85,8 +85,10 @@ class Discovery:
             marks.set_not_for_me(store, [paper_id], marked)
 
     def similarity(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Each paper's cosine to `query`, with the paper ids they belong to (None: no model yet)."""
-        found = self.ready()
+        """Each paper's cosine to `query`, with the paper ids they belong to, for the papers
+        embedded so far (None: none are, or no model yet). Never starts embedding: the filter asks
+        this, and a store that never used discovery is searched by its words alone."""
+        found = self.current()
         with self.store() as store:
             model = self._text_model(store)
         if model is None or not len(found):

@@ -52,6 +52,9 @@ def filter_sql(condition: Filter) -> tuple[str, list[object]]:
     if name == "cat":
         sql = "EXISTS (SELECT 1 FROM json_each(coalesce(p.categories, '[]')) WHERE value LIKE ? ESCAPE '\\')"
         return sql, [f"{_escaped(value)}%"]
+    if name == "keyword":
+        sql = "EXISTS (SELECT 1 FROM json_each(coalesce(p.ai_keywords, '[]')) WHERE value LIKE ? ESCAPE '\\')"
+        return sql, [like]
     if name == "list":
         if value.lower() in STARRED_NAMES:
             return "p.id IN (SELECT paper_id FROM stars)", []
@@ -95,7 +98,8 @@ def _date_sql(condition: Filter) -> tuple[str, list[object]]:
 
 
 def field_word_ids(store: Store, word: str) -> set[int]:
-    """The ids of the papers whose authors, organisation, categories or note hold `word`."""
+    """The ids of the papers whose authors, organisation, categories, Hugging Face keywords or
+    note hold `word`."""
     if len(word) < FIELD_WORD_MIN_LENGTH:
         return set()
     like = f"%{_escaped(word)}%"
@@ -103,6 +107,7 @@ def field_word_ids(store: Store, word: str) -> set[int]:
         """
         SELECT id FROM papers WHERE authors LIKE ?1 ESCAPE '\\' OR org_id LIKE ?1 ESCAPE '\\'
             OR org_name LIKE ?1 ESCAPE '\\' OR categories LIKE ?1 ESCAPE '\\'
+            OR ai_keywords LIKE ?1 ESCAPE '\\'
         UNION SELECT paper_id FROM notes WHERE body LIKE ?1 ESCAPE '\\'
         """,
         [like],

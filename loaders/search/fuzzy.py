@@ -55,6 +55,7 @@ class Matches:
 
     docs: np.ndarray
     scores: np.ndarray
+    by_meaning: np.ndarray | None = None  # of `docs`, those found by meaning, not by every word
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -133,21 +134,12 @@ class FuzzyIndex:
         of another kind, such as a similarity). `missing` terms may match nothing in a document
         (a word mistyped beyond recognition), whose total is then that of the others.
         """
-        terms = query_terms(query)
-        if not terms:
-            docs = np.arange(self.size) if view is None else view
-            if self.live is not None:
-                docs = docs[self.live[docs]]
+        if not query_terms(query):
+            docs = self.allowed(view)
             return Matches(docs, np.zeros(len(docs), dtype=np.float32))
-        scores = []
-        for term in terms:
-            term_scores = self._cached(term)
-            if term_scores is None:
-                if proceed is not None and not proceed():
-                    return None
-                term_scores = self.term_scores(term)
-            more = extra(term) if extra is not None else None
-            scores.append(term_scores if more is None else np.maximum(term_scores, more))
+        scores = self.scored_terms(query, proceed, extra)
+        if scores is None:
+            return None
         places, inside = (None, None) if view is None else self._places(view)
         if self.live is not None:
             inside = self.live if inside is None else inside & self.live
@@ -155,6 +147,30 @@ class FuzzyIndex:
         if bonus is not None:
             total = total + bonus[docs]
         return _ranked(docs, total, view, places, self.size)
+
+    def scored_terms(
+        self,
+        query: str,
+        proceed: Callable[[], bool] | None = None,
+        extra: Callable[[str], np.ndarray | None] | None = None,
+    ) -> list[np.ndarray] | None:
+        """Each term's score per document, `extra`'s where better (see `search`); None when
+        `proceed` stopped it."""
+        scores = []
+        for term in query_terms(query):
+            term_scores = self._cached(term)
+            if term_scores is None:
+                if proceed is not None and not proceed():
+                    return None
+                term_scores = self.term_scores(term)
+            more = extra(term) if extra is not None else None
+            scores.append(term_scores if more is None else np.maximum(term_scores, more))
+        return scores
+
+    def allowed(self, view: np.ndarray | None) -> np.ndarray:
+        """The documents of `view` (None: all, in order) not removed since the build."""
+        docs = np.arange(self.size) if view is None else view
+        return docs if self.live is None else docs[self.live[docs]]
 
     def term_scores(self, term: str) -> np.ndarray:
         """The score of one term for every document (0: no match); recent terms are cached."""

@@ -1,12 +1,13 @@
 """The filter's query language, parsed once and shared by the reader and `papershelf search`.
 
-    kv cache "exact phrase" -diffusion author:lecun org:nvidia cat:cs.CL list:NAME
+    kv cache "exact phrase" -diffusion author:lecun org:nvidia cat:cs.CL keyword:graph list:NAME
     is:starred|unread|read|noted has:code|project date:2025-06 date:>=2025-06-01 since:7d upvotes:>20
 
-Plain words match titles, abstracts, authors, the organisation, categories and notes, typos
-forgiven; a quoted phrase must appear as written (case aside); `-word`, `-"a phrase"` and
-`-field:value` exclude. A field whose value does not parse (`date:june`, `upvotes:many`, `foo:bar`)
-is searched as the words it is made of: a query is never an error. Pure: text in, a `Query` out.
+Plain words match titles, abstracts, authors, the organisation, categories, Hugging Face's
+keywords and notes, typos forgiven; a quoted phrase must appear as written (case aside); `-word`,
+`-"a phrase"` and `-field:value` exclude. A field whose value does not parse (`date:june`,
+`upvotes:many`, `foo:bar`) is searched as the words it is made of: a query is never an error.
+Pure: text in, a `Query` out.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-TEXT_FIELDS = ("author", "org", "cat", "list")
+TEXT_FIELDS = ("author", "org", "cat", "keyword", "list")
 # The language in a few lines, for the reader's help (syntax, what it does).
 HELP = (
-    ("words", "titles, abstracts, authors, organisation, categories, notes; typos forgiven"),
+    ("words", "titles, abstracts, authors, organisation, categories, keywords, notes; typos forgiven"),
     ('"a phrase"', "as written, case aside"),
     ("-word", 'leaves out; also -"a phrase", -author:name'),
-    ("author: org: cat: list:", "author:lecun org:nvidia cat:cs.CL list:NAME (or list:starred)"),
+    ("author: org: cat:", "author:lecun org:nvidia cat:cs.CL"),
+    ("keyword: list:", 'keyword:"message passing" (Hugging Face\'s) list:NAME (or list:starred)'),
     ("is: has:", "is:starred|unread|read|noted has:code|project"),
     ("date: since: upvotes:", "date:2025-06 date:>=2025-06-01 since:7d upvotes:>20"),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
@@ -21,11 +21,14 @@ from papershelf.loaders.search.paper_index import PaperIndex
 from papershelf.loaders.search.query import Query, parse
 from papershelf.loaders.store.database import Store
 
-# A plain word found in the authors, organisation, categories or note: above an abstract's exact
+# A plain word found in the authors, organisation, categories, keywords or note: above an abstract's exact
 # word (4), below a title's typo (7).
 FIELD_WEIGHT = 6.0
 LENIENT_TERMS = 3  # a query of this many words or more may, if nothing has them all, miss one
-SEARCHED_FIELDS = ("title", "abstract", "authors", "org", "categories", "note")
+MEANING_TERMS = 2
+Similarity = tuple[np.ndarray, np.ndarray]  # paper ids, and each one's cosine to the query
+SimilarTo = Callable[[str], Similarity | None]
+SEARCHED_FIELDS = ("title", "abstract", "authors", "org", "categories", "keywords", "note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class Results:
     ids: np.ndarray
     scores: np.ndarray
     query: Query
+    # The ids found by meaning, not having every word.
+    by_meaning: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -42,8 +47,10 @@ class Results:
 
 class StoreAnswer:
     """What the store says of a query's parts the word index cannot answer: the papers its
-    filters and phrases allow (None: no such part), those its excluded words hold, and, per plain
-    word, the papers whose other fields (authors, organisation, categories, notes) hold it.
+    filters and phrases allow (None: no such part), those its excluded words hold, per plain
+    word the papers whose other fields (authors, organisation, categories, notes) hold it, and the
+    papers' similarity to the query's words by meaning (ids and cosines; None: no vectors, or a
+    query of too few words to mean anything).
 
     Read on any thread (`ask_store`); what it makes for an index (a mask, field scores) is kept.
     """
@@ -53,10 +60,12 @@ class StoreAnswer:
         allowed: np.ndarray | None,
         excluded: np.ndarray,
         field_words: Mapping[str, np.ndarray],
+        similarity: Similarity | None = None,
     ):
         self.allowed = allowed
         self.excluded = excluded
         self.field_words = field_words
+        self.similarity = similarity
         self._made: dict[tuple[str, int], object] = {}
 
     def narrowing(self, index: PaperIndex) -> np.ndarray | None:
@@ -86,6 +95,19 @@ class StoreAnswer:
             self._made[key] = (index, scores)
         return cast("tuple[PaperIndex, np.ndarray]", self._made[key])[1]
 
+    def meaning(self, index: PaperIndex) -> np.ndarray | None:
+        """Each of the index's documents' similarity to the query (0: no vector); None: none."""
+        if self.similarity is None:
+            return None
+        key = ("meaning", id(index))
+        if key not in self._made:
+            ids, cosines = self.similarity
+            docs, found = index.docs_of(ids)
+            similarity = np.zeros(index.fuzzy.size, dtype=np.float32)
+            similarity[docs] = cosines[found]
+            self._made[key] = (index, similarity)
+        return cast("tuple[PaperIndex, np.ndarray]", self._made[key])[1]
+
 
 def narrowing_part(query: Query) -> tuple[object, ...] | None:
     """The query's parts the store narrows by (filters, phrases, excluded words), as a key;
@@ -112,9 +134,19 @@ def ask_field_words(store: Store, terms: Sequence[str]) -> dict[str, np.ndarray]
     return {term: _array(filters.field_word_ids(store, term)) for term in terms}
 
 
-def ask_store(store: Store, query: Query) -> StoreAnswer:
+def meaning_text(query: Query) -> str | None:
+    """The words whose meaning is searched too: a query of MEANING_TERMS words or more (one word,
+    or a prefix being typed, means too little to rank by)."""
+    return query.text if len(query_terms(query.text)) >= MEANING_TERMS else None
+
+
+def ask_store(store: Store, query: Query, similar: SimilarTo | None = None) -> StoreAnswer:
+    """Everything the store says of `query`; `similar` gives the similarity of the papers that
+    have vectors to a text, when the store has vectors."""
     allowed, excluded = ask_narrowing(store, query)
-    return StoreAnswer(allowed, excluded, ask_field_words(store, field_terms(query)))
+    text = meaning_text(query)
+    similarity = similar(text) if similar is not None and text is not None else None
+    return StoreAnswer(allowed, excluded, ask_field_words(store, field_terms(query)), similarity)
 
 
 def rank(
@@ -123,7 +155,6 @@ def rank(
     view_docs: np.ndarray | None,
     answer: StoreAnswer | None,
     proceed: Callable[[], bool] | None = None,
-    bonus: np.ndarray | None = None,
 ) -> Matches | None:
     """The documents of `view_docs` (in the view's order, which orders equal scores; None: all,
     in index order) that the query matches, best first; None when `proceed` stopped the search
@@ -131,9 +162,12 @@ def rank(
     the plain words ranked by the index alone)."""
     mask = answer.narrowing(index) if answer is not None else None
     extra = None if answer is None else functools.partial(answer.field_scores, index)
+    similarity = answer.meaning(index) if answer is not None else None
+    if similarity is not None and query_terms(query.text):
+        return _blended(index, query, view_docs, mask, extra, similarity, proceed)
 
     def search(missing: int) -> Matches | None:
-        matches = index.fuzzy.search(query.text, view_docs, proceed, extra, bonus, missing)
+        matches = index.fuzzy.search(query.text, view_docs, proceed, extra, missing=missing)
         if matches is None or mask is None:
             return matches
         keep = mask[matches.docs]
@@ -147,6 +181,29 @@ def rank(
     return matches
 
 
+def _blended(
+    index: PaperIndex,
+    query: Query,
+    view_docs: np.ndarray | None,
+    mask: np.ndarray | None,
+    extra: Callable[[str], np.ndarray | None] | None,
+    similarity: np.ndarray,
+    proceed: Callable[[], bool] | None,
+) -> Matches | None:
+    """The view's documents ranked by words and meaning (`meaning.blend`): every document that
+    has all the words, and the best of the others by meaning, marked so."""
+    from papershelf.loaders.discovery import meaning
+
+    scores = index.fuzzy.scored_terms(query.text, proceed, extra)
+    if scores is None:
+        return None
+    docs = index.fuzzy.allowed(view_docs)
+    if mask is not None:
+        docs = docs[mask[docs]]
+    blended = meaning.blend([term_scores[docs] for term_scores in scores], similarity[docs])
+    return Matches(docs[blended.docs], blended.scores, docs[blended.docs[blended.by_meaning]])
+
+
 def _array(ids: set[int]) -> np.ndarray:
     return np.sort(np.fromiter(ids, dtype=np.int64, count=len(ids)))
 
@@ -154,35 +211,31 @@ def _array(ids: set[int]) -> np.ndarray:
 class Searcher:
     """Searches one store through its word index (`PaperIndex`)."""
 
-    def __init__(self, store: Store, index: PaperIndex):
+    def __init__(self, store: Store, index: PaperIndex, similar: SimilarTo | None = None):
         self.store = store
         self.index = index
+        self.similar = similar  # search by meaning too (the store's vectors), as the reader does
 
     def search(
-        self,
-        text: str,
-        view: Sequence[int] | np.ndarray,
-        proceed: Callable[[], bool] | None = None,
-        bonus: Callable[[Query], np.ndarray | None] | None = None,
+        self, text: str, view: Sequence[int] | np.ndarray, proceed: Callable[[], bool] | None = None
     ) -> Results | None:
         """The papers of `view` (ids, in the view's order, which orders equal scores) that `text`
-        matches; None when `proceed` stopped the search (see `FuzzyIndex.search`). `bonus` may
-        give an extra score per indexed document for the query (a similarity), added to totals."""
+        matches; None when `proceed` stopped the search (see `FuzzyIndex.search`)."""
         query = parse(text)
         docs, _ = self.index.docs_of(np.asarray(view, dtype=np.int64))
-        answer = ask_store(self.store, query)
-        extra = bonus(query) if bonus is not None and query_terms(query.text) else None
-        matches = rank(self.index, query, docs, answer, proceed, extra)
+        matches = rank(self.index, query, docs, ask_store(self.store, query, self.similar), proceed)
         if matches is None:
             return None
-        return Results(self.index.ids[matches.docs], matches.scores, query)
+        by_meaning = matches.by_meaning if matches.by_meaning is not None else np.zeros(0, np.int64)
+        return Results(self.index.ids[matches.docs], matches.scores, query, self.index.ids[by_meaning])
 
     def matched_fields(self, query: Query, paper_id: int) -> list[str]:
         """Which fields of the paper the query's words and phrases matched, for showing why."""
         row = self.store.conn.execute(
             """
             SELECT p.title, p.abstract, coalesce(p.authors, ''), coalesce(p.org_id, '') || ' ' ||
-                coalesce(p.org_name, ''), coalesce(p.categories, ''), coalesce(n.body, '')
+                coalesce(p.org_name, ''), coalesce(p.categories, ''), coalesce(p.ai_keywords, ''),
+                coalesce(n.body, '')
             FROM papers p LEFT JOIN notes n ON n.paper_id = p.id WHERE p.id = ?
             """,
             [paper_id],

@@ -62,7 +62,6 @@ def paper_from_item(item: dict) -> Paper | None:
     authors = [name for a in _list(inner.get("authors")) if (name := text_or_none(_author_name(a)))]
     published = date_or_none(inner.get("publishedAt"))
     org_id, org_name = _organization(pick("organization"))
-    upvotes = inner.get("upvotes")
     return Paper(
         title=title,
         abstract=text_or_none(pick("summary")) or "",
@@ -71,14 +70,21 @@ def paper_from_item(item: dict) -> Paper | None:
         org_name=org_name,
         published_text=shown_date(published),
         published=published,
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
+        upvotes=_count(inner.get("upvotes")),
         arxiv_id=arxiv_id_from(inner.get("id")),
         authors=authors or None,
         github_repo=url_or_none(pick("githubRepo")),
         project_page=url_or_none(pick("projectPage")),
         ai_summary=text_or_none(pick("ai_summary")),
         ai_keywords=[k for k in map(text_or_none, _list(pick("ai_keywords"))) if k] or None,
+        github_stars=_count(pick("githubStars")),
+        comment_count=_count(item.get("numComments", inner.get("numComments"))),
     )
+
+
+def _count(value: Any) -> int | None:
+    """A count the site gives (upvotes, stars, comments): a whole number, else none."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _organization(value: Any) -> tuple[str | None, str | None]:

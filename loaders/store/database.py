@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 15_000
 # The last of store.migrations: a store that has it needs none, and is opened without importing
 # sqlite-utils (and numpy with it), a fifth of a second of the reader's start.
-LAST_MIGRATION = "011_fts_merging"
+LAST_MIGRATION = "012_site_counts"
 LOOKUP_CHUNK = 500
 BULK_CACHE_KIB = 64 << 10
 _PAPER_COLUMNS = ", ".join(("id", *MERGED_FIELDS))

@@ -254,6 +254,13 @@ def fts_merging(db: Database) -> None:
     fts.tune_merging(db.conn)
 
 
+@migrations(name="012_site_counts")
+def site_counts(db: Database) -> None:
+    """What Hugging Face counts beside upvotes: the repository's GitHub stars, the page's comments."""
+    db.execute("ALTER TABLE papers ADD COLUMN github_stars INTEGER")
+    db.execute("ALTER TABLE papers ADD COLUMN comment_count INTEGER")
+
+
 def _execute_all(db: Database, script: str) -> None:
     """Run each statement of `script` in the migration's transaction (executescript would commit it)."""
     for statement in script.split(";"):

@@ -32,7 +32,9 @@ def search(
     Words match titles, abstracts, authors, organisation, categories and notes, typos forgiven;
     "an exact phrase", -word, author:NAME, org:NAME, cat:cs.CL, list:NAME,
     is:starred|unread|read|noted, has:code|project, date:2025-06, date:>=2025-06-01, since:7d and
-    upvotes:>20 narrow the search.
+    upvotes:>20 narrow the search. When the papers have vectors (after `similar`, `recommend` or
+    For you in the reader), a query of two words or more is also searched by meaning: papers
+    without every word are marked "≈ by meaning".
     """
     if starred and list_name:
         raise Failure("--starred and --list name two views: give one")
@@ -42,10 +44,11 @@ def search(
     store = open_store(db_path)
     with one_line(ValueError):
         view = _view(store, starred, list_name)
-        searcher = Searcher(store, _index(store))
+        searcher = Searcher(store, _index(store), _similar(store))
         results = searcher.search(" ".join(query), view)
         assert results is not None  # no `proceed`: a search always finishes
         ids, scores = results.ids[:limit].tolist(), results.scores[:limit].tolist()
+        by_meaning = set(results.by_meaning.tolist())
         titles = dict(store.conn.execute(_titles_sql(len(ids)), ids).fetchall()) if ids else {}
         found = list(zip(ids, scores, strict=True))
         if as_json:
@@ -55,13 +58,15 @@ def search(
                     "title": titles.get(paper_id, ""),
                     "score": round(score, 3),
                     "fields": searcher.matched_fields(results.query, paper_id),
+                    "by_meaning": paper_id in by_meaning,
                 }
                 for paper_id, score in found
             ]
             print_json({"query": " ".join(query), "results": records})
             return
     for paper_id, score in found:
-        click.echo(f"{paper_id}\t{score:.2f}\t{terminal(titles.get(paper_id, ''))}")
+        marker = "\t≈ by meaning" if paper_id in by_meaning else ""
+        click.echo(f"{paper_id}\t{score:.2f}\t{terminal(titles.get(paper_id, ''))}{marker}")
 
 
 def _view(store, starred: bool, list_name: str | None) -> list[int]:
@@ -87,6 +92,16 @@ def _index(store):
         index = PaperIndex.build(browser)
         save_cached(cache_path(store.path), index)
     return index
+
+
+def _similar(store):
+    """Search by meaning too when the store's papers have vectors (`papershelf similar`, For you
+    or the reader computed them); never computes them here."""
+    if store.conn.execute("SELECT EXISTS (SELECT 1 FROM paper_vectors)").fetchone()[0] != 1:
+        return None
+    from papershelf.loaders.discovery.service import Discovery
+
+    return Discovery(store.path).similarity
 
 
 def _titles_sql(count: int) -> str:

@@ -73,7 +73,7 @@ class ReaderScreen(TaggingScreen):
         self.watch(self.paper_list, "highlighted", self.show_paper, init=False)
         self.watch(self.filter_input, "value", self.state.filter, init=False)
         self.paper_list.focus()
-        self.query_one(PaperDetail).reason_of = self.state.discovery.reason
+        self.query_one(PaperDetail).reason_of = self.state.reason
         self.update_counts()
         self.state.start()
         self.set_interval(OUTSIDE_CHANGES_EVERY, self.state.check_outside_changes)
@@ -283,8 +283,12 @@ class ReaderScreen(TaggingScreen):
         self.with_paper(choose)
 
     def open(self, link: str) -> None:
-        """Open `link` in a browser; where none can be opened, copy it and say why."""
-        if over_ssh():
+        """Open `link` in a browser (served: the user's, in a new tab); where none can be opened,
+        copy it and say why."""
+        if self.app.is_web:
+            self.app.open_url(link)
+            self.notify(terminal(f"Opening {link} in a new tab"), markup=False)
+        elif over_ssh():
             self.copy(link, "Over SSH no browser is opened; copied instead")
         elif not browser_available():
             self.copy(link, "No browser found (no DISPLAY or BROWSER); copied instead")

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from papershelf.loaders.text import clean_text, plural
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from papershelf.loaders.discovery.foryou import Pick
     from papershelf.loaders.discovery.service import Discovery
     from papershelf.loaders.discovery.vectors import VectorSet
@@ -100,6 +102,13 @@ class Discovering:
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def query_similarity(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The papers' similarity to a filter's words, for those embedded so far (on the filter's
+        store thread, never the UI's)."""
+        if not _has_vectors(Path(self.owner.store_path)):
+            return None
+        return self._discovery().similarity(text)
 
     # Similar papers -----------------------------------------------------------------------------
 

@@ -123,7 +123,9 @@ class ReaderState:
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
         self.discovery = Discovering(self)  # similar papers, For you, the vectors' refresh
         self.tags = Tagging(self)  # the papers tagged this session, and the changes to all of them
-        self.query_answers = QueryAnswers(store_path, deliver, self._store_answered, self._query_failed)
+        self.query_answers = QueryAnswers(
+            store_path, deliver, self._store_answered, self._query_failed, self.discovery.query_similarity
+        )
         self._filter_waiting: tuple[int | None, int | None] | None = None  # for the store's answer
 
     # Reading what is shown (no I/O: what is missing is asked for, and announced when read) -----
@@ -420,6 +422,13 @@ class ReaderState:
     @property
     def view_name(self) -> str:
         return self.shelf.view_name
+
+    def reason(self, paper_id: int) -> str | None:
+        """Why the paper is shown where it is: its For-you or similarity reason, or that the
+        filter found it by meaning."""
+        if paper_id in self.shelf.by_meaning and self.shelf.query.strip():
+            return "found by meaning: not every word of the filter is in it"
+        return self.discovery.reason(paper_id)
 
     # The filter ---------------------------------------------------------------------------------
 
@@ -980,9 +989,9 @@ class ReaderState:
 
         self._start_thread(run, "papershelf-load")
 
-    def export_shown(self, target: Path, format: str) -> None:
+    def export_shown(self, target: Path, format: str, then: Callable[[Path], None] | None = None) -> None:
         """Write the papers shown (the view as sorted and filtered), or the tagged ones when some
-        are, to `target` in `format`."""
+        are, to `target` in `format`; `then` is given the file written."""
         from papershelf.loaders.export.view import View, export_view_to
 
         shelf = self.shelf
@@ -993,7 +1002,12 @@ class ReaderState:
         view = View.shown(ids, title)
 
         def written(count: int) -> None:
-            self.say(f"Exported {plural(count, 'paper')} of “{title}” to {target} ({format})", "information")
+            sent = ", and sent to the browser" if then is not None else ""
+            self.say(
+                f"Exported {plural(count, 'paper')} of “{title}” to {target} ({format}){sent}", "information"
+            )
+            if then is not None:
+                then(target)
 
         def failed(reason: str) -> None:
             self.say(f"Could not export to {target}: {reason}", "error")

@@ -13,6 +13,7 @@ from papershelf.loaders.models import Paper
 from papershelf.loaders.sanitize import terminal, terminal_lines
 from papershelf.loaders.sources.load import SAMPLE_PREFIX
 from papershelf.loaders.tex import render_tex
+from papershelf.loaders.text import plural
 from papershelf.loaders.userdata.lists import STARRED
 
 AUTHORS_SHOWN = 12  # a collaboration's thousands of names would push the abstract off the pane
@@ -46,7 +47,8 @@ def source_label(path: str) -> str:
 
 
 def metadata_line(paper: Paper) -> str:
-    """Organization, authors' count, date, upvotes and where the paper was loaded from (short)."""
+    """Organization, authors' count, date, upvotes, comments, GitHub stars, and where the paper
+    was loaded from (short)."""
     parts = []
     if paper.org_name or paper.org_id:
         parts.append(paper.org_name or paper.org_id or "")
@@ -56,6 +58,10 @@ def metadata_line(paper: Paper) -> str:
         parts.append(paper.published_text)
     if paper.upvotes is not None:
         parts.append(f"▲ {paper.upvotes}")
+    if paper.comment_count:
+        parts.append(plural(paper.comment_count, "comment"))
+    if paper.github_stars is not None:
+        parts.append(plural(paper.github_stars, "GitHub star"))
     if paper.sources:
         labels = list(dict.fromkeys(source_label(source) for source in paper.sources))
         parts.append("from " + ", ".join(labels))
