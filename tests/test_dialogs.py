@@ -59,6 +59,7 @@ async def test_help_scrolls_with_j_and_k_and_names_groups_plainly(sample_store: 
             "anywhere",
             "reading",
             "your papers",
+            "tagging",
             "in the list",
             "in the detail",
             "in the filter",

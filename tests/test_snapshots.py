@@ -151,6 +151,32 @@ def test_detail_at_the_end_of_an_abstract(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=space_to_the_end)
 
 
+@pytest.mark.parametrize("size", READING_SIZES)
+def test_tagged_papers(snap_compare, app, size):
+    """Three papers tagged (the marks' column), one of them starred; the count in the top bar."""
+
+    async def tag_three(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("j", "s", "g", "t", "t", "j", "t")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=tag_three)
+
+
+@pytest.mark.parametrize("size", READING_SIZES)
+def test_list_picker_for_tagged_papers(snap_compare, kept_app, size):
+    """The list picker for the three papers of a list, all tagged: ✓ on the list holding them all."""
+
+    async def tag_two_and_pick(pilot) -> None:
+        await settled(pilot)
+        pilot.app.reader.show_list("for the survey")
+        await settled(pilot)  # the list shown before the keys: none waits for it
+        await pilot.press("j", "T", "l")
+        await settled(pilot)
+
+    assert snap_compare(kept_app, terminal_size=size, run_before=tag_two_and_pick)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_for_you_view(snap_compare, embedded_sample, tmp_path, size):
     """For you on the sample with three speculative-decoding papers starred."""

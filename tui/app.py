@@ -137,12 +137,13 @@ class PapershelfApp(App[None]):
         self.reader.paper_list.focus()
 
     def ask_export(self) -> None:
-        """Ask where to export the papers shown (the view, sorted and filtered)."""
+        """Ask where to export the papers shown (the view, sorted and filtered), or the tagged ones."""
         import re
 
+        from papershelf.loaders.text import plural
         from papershelf.tui.screens.prompt import Prompt
 
-        shelf = self.state.shelf
+        shelf, tagged = self.state.shelf, len(self.state.tags)
         name = None if shelf.view == "all" else shelf.view_name
         slug = "-".join(re.findall(r"\w+", (name or "all").casefold())) or "list"
         shown = (
@@ -150,6 +151,8 @@ class PapershelfApp(App[None]):
             if shelf.query.strip()
             else f"“{name or 'All papers'}”"
         )
+        if tagged:  # the tagged papers, wherever they are shown
+            slug, shown = "tagged", f"the {plural(tagged, 'tagged paper')}"
         served = " (on the server, and downloaded by your browser)" if self.is_web else ""
         self.push_screen(
             Prompt(

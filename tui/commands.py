@@ -12,6 +12,7 @@ from textual.content import Content
 from papershelf.loaders.sanitize import terminal
 from papershelf.loaders.search.fuzzy import title_spans
 from papershelf.loaders.store.browse import SORT_LABELS
+from papershelf.loaders.text import plural
 
 if TYPE_CHECKING:
     from papershelf.tui.app import PapershelfApp
@@ -45,7 +46,14 @@ class PapershelfCommands(Provider):
             ("Show starred papers", partial(app.show_view, "starred"), "the reading list, newest star first"),
             ("For you", partial(app.show_view, "foryou"), "papers ranked by your stars and lists, and why"),
             ("Similar papers", reader.action_similar, "the papers most like the one under the cursor (=)"),
-            ("Export the list shown", app.ask_export, "as Markdown, BibTeX, JSON or CSV"),
+            (
+                "Export the list shown",
+                app.ask_export,
+                f"the {plural(len(app.state.tags), 'tagged paper')}, as Markdown, BibTeX, JSON or CSV"
+                if app.state.tags
+                else "as Markdown, BibTeX, JSON or CSV",
+            ),
+            ("Tag all shown", reader.action_tag_shown, "tag every paper shown, or untag them (T)"),
             ("Lists", reader.action_show_lists, "every list with its count: show, create, rename, delete"),
             (
                 "Unread only",
@@ -61,6 +69,14 @@ class PapershelfCommands(Provider):
             ),
             ("Keys", app.action_help, "every key of the reader"),
         ]
+        if app.state.tags:
+            commands.append(
+                (
+                    "Clear the tags",
+                    reader.action_clear_tags,
+                    f"untag the {plural(len(app.state.tags), 'tagged paper')} (Esc)",
+                )
+            )
         if app.state.sample.present:
             commands.append(
                 ("Remove the sample", reader.ask_remove_sample, "the built-in papers (asks first)")

@@ -46,11 +46,13 @@ def reader_keys(app: type[DOMNode], reader: type[DOMNode]) -> KeyGroups:
     """The keys of the reader by where they work, from the classes that bind them (the app and its
     reader screen are given, not imported: they import this screen)."""
     from papershelf.tui.screens.keeping import KeepingScreen
+    from papershelf.tui.screens.tagging import TaggingScreen
 
     return (
         ("anywhere", app.BINDINGS),
         ("reading", reader.BINDINGS),
         ("your papers", KeepingScreen.BINDINGS),  # stars, lists, notes, read marks, undo
+        ("tagging", TaggingScreen.BINDINGS),
         ("in the list", PaperList.BINDINGS),
         ("in the detail", PaperDetail.BINDINGS),
         ("in the filter", FilterInput.BINDINGS),

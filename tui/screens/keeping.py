@@ -151,9 +151,13 @@ class KeepingScreen(Screen):
             self._read_timer = None
 
     def action_toggle_read(self) -> None:
-        self._unread_shown = None  # the user said: no timer overrules them
-        self._stop_read_timer()
+        self.stop_reading_timer()
         self.with_paper(lambda paper: self.state.set_read(paper.stored_id, not paper.read))
+
+    def stop_reading_timer(self) -> None:
+        """The user marks papers read or unread: no timer overrules them."""
+        self._unread_shown = None
+        self._stop_read_timer()
 
     def action_step_to_unread(self, step: int) -> None:
         self.state.step_to_unread(step)

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from papershelf.loaders.sanitize import terminal
-from papershelf.loaders.text import clean_text
+from papershelf.loaders.text import clean_text, plural
 from papershelf.tui.screens.dialog import AnswerInput, Dialog
 
 IN_LIST = "✓"
@@ -22,7 +22,8 @@ class ListPicker(Dialog[str | None]):
     """Type to narrow the lists, or to name a new one; `Enter` picks, `Esc` cancels.
 
     Answers the chosen list's name (a new name when none is called so). The reader adds the paper to
-    a list it is not in, and takes it out of one it is in.
+    a list it is not in, and takes it out of one it is in; or, for `tagged` papers, adds them all to
+    a list, or takes them all out of one that holds them all (`containing`).
     """
 
     BINDINGS = [
@@ -33,19 +34,28 @@ class ListPicker(Dialog[str | None]):
         Binding("up", "move(-1)", "Previous", show=False, priority=True),
     ]
 
-    def __init__(self, paper_title: str, lists: list[tuple[str, int]], containing: list[str]):
+    def __init__(
+        self, paper_title: str, lists: list[tuple[str, int]], containing: list[str], tagged: int = 0
+    ):
         super().__init__()
         self.paper_title = paper_title
+        self.tagged = tagged
         self.lists = lists
         self.containing = {name.casefold() for name in containing}
         self._shown_for: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(f"Lists for “{terminal(self.paper_title)}”", markup=False, classes="title")
+            if self.tagged:
+                heading = f"Lists for the {plural(self.tagged, 'tagged paper')}"
+                hint = "Enter adds them all, or takes all out (✓) · Esc cancels"
+            else:
+                heading = f"Lists for “{terminal(self.paper_title)}”"
+                hint = "Enter adds to the list, or takes out (✓) · Esc cancels"
+            yield Label(heading, markup=False, classes="title")
             yield AnswerInput(placeholder="type to narrow, or to name a new list", id="list-query")
             yield OptionList(id="list-options")
-            yield Label("Enter adds to the list, or takes out (✓) · Esc cancels", classes="hint")
+            yield Label(hint, classes="hint")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(Input))  # at once: keys typed right after `l` are for it

@@ -12,7 +12,7 @@ from papershelf.loaders.models import Paper
 from papershelf.loaders.sanitize import terminal
 from papershelf.tui.clipboard import browser_available, copy_text, over_ssh
 from papershelf.tui.messages import StateChanged
-from papershelf.tui.screens.keeping import KeepingScreen
+from papershelf.tui.screens.tagging import TaggingScreen
 from papershelf.tui.state.discovery import progress_label
 from papershelf.tui.state.owner import ReaderState
 from papershelf.tui.widgets.filter_input import FilterInput
@@ -27,8 +27,9 @@ PREPARE_AFTER = 0.05
 RANKED_ORDER = {"foryou": "best fit first", "similar": "most similar first"}
 
 
-class ReaderScreen(KeepingScreen):
-    """Skim, filter, star, copy and open; actions here apply to the paper under the list's cursor."""
+class ReaderScreen(TaggingScreen):
+    """Skim, filter, star, copy and open; actions here apply to the paper under the list's cursor,
+    or to the tagged papers while there are some."""
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
@@ -45,7 +46,7 @@ class ReaderScreen(KeepingScreen):
         Binding("equals_sign", "similar", "Similar papers", show=False),
         Binding("f", "show_view('foryou')", "For you", show=False),
         Binding("x", "not_for_me", "Not for me", show=False),
-        Binding("escape", "back", "Back (from similar, For you)", show=False),
+        Binding("escape", "back", "Back (from similar, For you), else untag", show=False),
         Binding("minus", "reverse_sort", "Reverse the order", show=False),
         Binding("left_square_bracket", "step_day(-1)", "Previous day (sorted by listing day)", show=False),
         Binding("right_square_bracket", "step_day(1)", "Next day (sorted by listing day)", show=False),
@@ -154,6 +155,9 @@ class ReaderScreen(KeepingScreen):
         count = f"{len(shelf):,} / {shelf.total:,}" if state.started else "reading…"
         if shelf.unread_only:
             count = "unread " + count
+        if tagged := len(state.tags):
+            hidden = tagged - state.tags.shown_count()
+            count = f"{tagged:,} tagged{f' ({hidden:,} not shown)' if hidden else ''}  ·  " + count
         if self.filter_input.value.strip() and shelf.index is None:
             count = "indexing… " + count
         if state.waiting_writes:
@@ -219,8 +223,9 @@ class ReaderScreen(KeepingScreen):
         self.with_paper(lambda paper: self.state.discovery.not_for_me(paper.stored_id, paper.title))
 
     def action_back(self) -> None:
-        """Back from a similar or For-you view to where the reader was."""
-        self.state.discovery.back()
+        """Back from a similar or For-you view to where the reader was; elsewhere, untag."""
+        if not self.state.discovery.back():
+            self.state.tags.clear()
 
     # The filter -----------------------------------------------------------------------------------
 
@@ -239,6 +244,9 @@ class ReaderScreen(KeepingScreen):
         return self.paper_list.cursor
 
     def action_toggle_star(self) -> None:
+        if self.state.tags:
+            self.star_tagged()
+            return
         paper_id = self.state.id_at(self.cursor)
         if paper_id is None:
             self.notify("No paper selected.", severity="warning", markup=False)
@@ -246,15 +254,27 @@ class ReaderScreen(KeepingScreen):
             self.state.toggle_star(paper_id)
 
     def action_copy_link(self) -> None:
+        if self.state.tags:
+            self.copy_tagged(lambda paper: paper.link, "link")
+            return
         self.with_paper(lambda paper: self.copy(paper.link))
 
     def action_copy_markdown(self) -> None:
         from papershelf.loaders.export.formats import markdown_escape
 
-        self.with_paper(lambda paper: self.copy(f"[{markdown_escape(paper.title)}]({paper.link})"))
+        def markdown(paper: Paper) -> str:
+            return f"[{markdown_escape(paper.title)}]({paper.link})"
+
+        if self.state.tags:
+            self.copy_tagged(lambda paper: f"- {markdown(paper)}", "Markdown link")
+            return
+        self.with_paper(lambda paper: self.copy(markdown(paper)))
 
     def action_copy_citekey(self) -> None:
         """Copy the key every export cites the paper by (`\\cite{…}`, `[@…]`)."""
+        if self.state.tags:
+            self.copy_tagged(lambda paper: paper.citekey, "citation key")
+            return
 
         def copy_citekey(paper: Paper) -> None:
             if paper.citekey:

@@ -35,6 +35,7 @@ from papershelf.tui.state.days import DayGroups
 from papershelf.tui.state.discovery import Discovering
 from papershelf.tui.state.query_answers import QueryAnswers
 from papershelf.tui.state.store_thread import StoreThread
+from papershelf.tui.state.tagging import Tagging
 
 if TYPE_CHECKING:
     from papershelf.loaders.search.paper_index import PaperIndex
@@ -110,6 +111,7 @@ class ReaderState:
         self._stars_in_flight: dict[int, int] = {}
         self._pending_reads: dict[int, bool] = {}
         self._waiting_for_paper: dict[int, list[Callable[[Paper], None]]] = {}
+        self._reads_holding_keys = 0  # reads under way that the keys typed meanwhile are for
         self._view_reads = 0  # the newest view read asked for: older answers are dropped
         self._filter_generation = 0
         self._query_asked = ""
@@ -122,6 +124,7 @@ class ReaderState:
         ] = {}  # the paper last under the cursor, by view
         self.thread = StoreThread(store_path, deliver, self._writes_waiting)
         self.discovery = Discovering(self)  # similar papers, For you, the vectors' refresh
+        self.tags = Tagging(self)  # the papers tagged this session, and the changes to all of them
         self.query_answers = QueryAnswers(
             store_path, deliver, self._store_answered, self._query_failed, self.discovery.query_similarity
         )
@@ -181,7 +184,23 @@ class ReaderState:
     def holding_keys(self) -> bool:
         """Whether keys typed now are for what is being read: a view asked for, or a paper an
         action (opening the note editor, the list picker) waits for."""
-        return self.view_pending or bool(self._waiting_for_paper)
+        return self.view_pending or bool(self._waiting_for_paper) or self._reads_holding_keys > 0
+
+    def read_holding_keys(self, run: Callable[[Store], Any], then: Callable[[Any], None]) -> None:
+        """Read on the store's thread and hand the result to `then` (which opens a dialog, say);
+        keys typed meanwhile wait for it, as they wait for a paper."""
+        self._reads_holding_keys += 1
+
+        def read(result: Any) -> None:
+            self._reads_holding_keys -= 1
+            then(result)
+            self.changed(Change())  # the keys held may go on
+
+        def failed(reason: str) -> None:
+            self._reads_holding_keys -= 1
+            self._read_failed(reason)
+
+        self.thread.read(run, read, failed)
 
     @property
     def days(self) -> DayGroups | None:
@@ -668,15 +687,42 @@ class ReaderState:
         self._papers.pop(paper_id, None)
 
     def _show_star(self, paper_id: int, starred: bool, pending: bool = True) -> None:
-        if self._starred_shown(paper_id) not in (None, starred) and pending:
-            self.shelf.starred_count += 1 if starred else -1
-        if pending:
-            self._pending_stars[paper_id] = starred
-        if (row := self._rows.get(paper_id)) is not None:
-            self._rows[paper_id] = dataclasses.replace(row, starred=starred)
-        if (paper := self._papers.get(paper_id)) is not None:
-            self._papers[paper_id] = _with_star(paper, starred)
-        self.changed(Change(rows=frozenset({paper_id}), paper=True, counts=True))
+        self.show_stars([paper_id], starred, pending)
+
+    def show_stars(self, ids: Sequence[int], starred: bool, pending: bool = True) -> None:
+        """Show these papers starred or not: `pending` until their write lands, else as the store
+        decided."""
+        for paper_id in ids:
+            if self._starred_shown(paper_id) not in (None, starred) and pending:
+                self.shelf.starred_count += 1 if starred else -1
+            if pending:
+                self._pending_stars[paper_id] = starred
+            if (row := self._rows.get(paper_id)) is not None:
+                self._rows[paper_id] = dataclasses.replace(row, starred=starred)
+            if (paper := self._papers.get(paper_id)) is not None:
+                self._papers[paper_id] = _with_star(paper, starred)
+        if ids:
+            self.changed(Change(rows=frozenset(ids), paper=True, counts=True))
+
+    def stars_asked(self, ids: Sequence[int]) -> None:
+        """A star write of these papers is asked for (`stars_landed` when it is done)."""
+        for paper_id in ids:
+            self._stars_in_flight[paper_id] = self._stars_in_flight.get(paper_id, 0) + 1
+
+    def stars_landed(self, ids: Sequence[int], starred: bool, count: int) -> None:
+        """A write that starred (or unstarred) all of `ids` is done; `count`: the stars stored."""
+        landed = [i for i in ids if self._star_landed(i)]
+        self.show_stars([i for i in landed if self._starred_shown(i) != starred], starred, pending=False)
+        if not self._stars_in_flight and self.shelf.starred_count != count:
+            self.shelf.starred_count = count
+            self.changed(Change(counts=True))
+
+    def stars_taken_back(self, ids: Sequence[int]) -> None:
+        """A star write of these papers failed: show what the store holds."""
+        for paper_id in ids:
+            self._star_landed(paper_id)
+            self._forget(paper_id)
+        self.reread()
 
     def set_read(self, paper_id: int, read: bool) -> None:
         """Mark a paper read or unread; in an unread-only view one marked read stays shown."""
@@ -702,6 +748,32 @@ class ReaderState:
 
         title = clean_text(was.title) if was else f"paper {paper_id}"
         self._write(write, done, taken_back, f"the {'read' if read else 'unread'} mark on “{title}”")
+
+    def read_shown(self, paper_id: int) -> bool | None:
+        """Whether the paper is shown read; None when neither its line nor its detail is read."""
+        if paper_id in self._pending_reads:
+            return self._pending_reads[paper_id]
+        if (paper := self._papers.get(paper_id)) is not None:
+            return paper.read
+        if (row := self._rows.get(paper_id)) is not None:
+            return row.read
+        return None
+
+    def show_reads(self, ids: Sequence[int], read: bool, pending: bool = True) -> None:
+        """Show these papers read or unread (`pending`: until their write lands; else done, as
+        the store holds them); in an unread-only view those marked read stay shown."""
+        if read:
+            self.shelf.read_while_shown.update(ids)
+        for paper_id in ids:
+            if not pending:
+                self._pending_reads.pop(paper_id, None)
+            self._show_read(paper_id, read, pending=pending, announce=False)
+        self.changed(Change(rows=frozenset(ids), paper=True))
+
+    def reads_taken_back(self, ids: Sequence[int]) -> None:
+        for paper_id in ids:
+            self._pending_reads.pop(paper_id, None)
+        self._reread_here()
 
     def _show_read(self, paper_id: int, read: bool, pending: bool = True, announce: bool = True) -> None:
         if pending:
@@ -955,13 +1027,16 @@ class ReaderState:
         self._start_thread(run, "papershelf-load")
 
     def export_shown(self, target: Path, format: str, then: Callable[[Path], None] | None = None) -> None:
-        """Write the papers shown (the view as sorted and filtered) to `target` in `format`; `then`
-        is given the file written."""
+        """Write the papers shown (the view as sorted and filtered), or the tagged ones when some
+        are, to `target` in `format`; `then` is given the file written."""
         from papershelf.loaders.export.view import View, export_view_to
 
         shelf = self.shelf
-        title = {"all": "All papers"}.get(shelf.view) or shelf.view_name
-        view = View.shown([int(i) for i in shelf.ids], title)
+        if self.tags:
+            title, ids = "Tagged papers", self.tags.ordered()
+        else:
+            title, ids = {"all": "All papers"}.get(shelf.view) or shelf.view_name, [int(i) for i in shelf.ids]
+        view = View.shown(ids, title)
 
         def written(count: int) -> None:
             sent = ", and sent to the browser" if then is not None else ""

@@ -25,7 +25,9 @@ from papershelf.tui.widgets.line_view import LineView
 
 STAR = "★"
 UNREAD = "●"
+TAG = "✓"
 MARKS_WIDTH = 3  # the star, the unread mark, a space
+TAG_WIDTH = 2  # the tag mark and a space, while some paper is tagged
 DATE_WIDTH = 12  # at most: "Jun 18, 2026"
 UPVOTES_WIDTH = 6  # at most: "▲12345"
 ORGANIZATION_WIDTH = 17
@@ -53,6 +55,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         "paper-list--read",
         "paper-list--unread",
         "paper-list--day",
+        "paper-list--tag",
     }
 
     # No repaint of the whole list on a move: `watch_cursor` refreshes the two lines or scrolls.
@@ -209,28 +212,31 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
 
     def line_keys(self, lines: range) -> list[tuple]:
         top, cursor, styles = round(self.scroll_offset.y), self.cursor, self.line_styles()
-        row, query, days = self.state.row, self.state.shelf.query, self.state.days
+        row, query, days, tags = self.state.row, self.state.shelf.query, self.state.days, self.state.tags
         at = [self.at_line(top + y) for y in range(self.scrollable_content_region.height or lines.stop)]
         # The columns of every line on screen, not only of those asked for: lines drawn apart
         # (a cursor move) line up with the others.
-        columns = columns_for([row(p) for _, p in at if p is not None], self.text_width)
+        shown = [row(p) for _, p in at if p is not None]
+        columns = columns_for(shown, self.text_width, tagging=bool(tags))
         keys: list[tuple] = []
         for y in lines:
             day, position = at[y] if y < len(at) else self.at_line(top + y)
             if day is not None and days is not None:
                 keys.append((days.label(day), styles))
-            else:
-                keys.append((row(position or 0), position == cursor, query, styles, columns))
+                continue
+            line_row = row(position or 0)
+            tagged = line_row is not None and line_row.id in tags
+            keys.append((line_row, position == cursor, query, styles, columns, tagged))
         return keys
 
     def draw_line(self, key: tuple, width: int) -> list[Segment]:
         if len(key) == 2:  # a day's header
             label, styles = key
             return day_header(label, width, styles)
-        row, cursor, query, styles, columns = key
+        row, cursor, query, styles, columns, tagged = key
         if row is None:
             return [Segment(" " * width, styles.base)]
-        return self.line_segments(row, width, styles, query, cursor=cursor, columns=columns)
+        return self.line_segments(row, width, styles, query, cursor=cursor, columns=columns, tagged=tagged)
 
     def line_styles(self) -> LineStyles:
         # Read once per focus change or restyle: `get_component_rich_style` is slow.
@@ -254,6 +260,9 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
                 cursor,
                 self.has_focus,
                 readable_on(base + day, base.bgcolor, base.color),
+                readable_on(
+                    base + self.get_component_rich_style("paper-list--tag"), base.bgcolor, base.color
+                ),
             )
         return self._styles
 
@@ -265,9 +274,11 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         query: str = "",
         cursor: bool = False,
         columns: Columns | None = None,
+        tagged: bool = False,
     ) -> list[Segment]:
-        """One paper's line, exactly `width` cells: star, unread mark, title, then the date, upvotes and
-        organization columns that `columns` gives room to (default: those this row has)."""
+        """One paper's line, exactly `width` cells: the tag mark (while some paper is tagged), star,
+        unread mark, title, then the date, upvotes and organization columns that `columns` gives
+        room to (default: those this row has)."""
         if columns is None:
             columns = columns_for([row], width)
         details = ""
@@ -277,7 +288,8 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             details += f" {'▲' + str(row.upvotes) if row.upvotes is not None else '':>{columns.upvotes}}"
         if columns.organization:
             details += " " + _fit(terminal(row.organization or ""), columns.organization)
-        title_width = max(8, width - MARKS_WIDTH - cell_len(details))
+        marks_width = MARKS_WIDTH + columns.tag
+        title_width = max(8, width - marks_width - cell_len(details))
         title = render_tex(terminal(row.title))
         spans: list[tuple[int, int]] = []
         if query:
@@ -291,6 +303,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
             return styles.base + style + styles.cursor if cursor else styles.base + style
 
         segments = [
+            Segment(f"{TAG if tagged else ' ':<{columns.tag}}" if columns.tag else "", styled(styles.tag)),
             Segment(STAR if row.starred else " ", styled(styles.star)),
             Segment("  " if row.read else f"{UNREAD} ", styled(styles.unread)),
         ]
@@ -305,7 +318,7 @@ class PaperList(InOrderKeys, LineView, can_focus=True):
         segments.append(Segment(title[start:] + padding, plain))
         segments.append(Segment(details, styled(styles.meta)))
         segments = [segment for segment in segments if segment.text]
-        if title_width + MARKS_WIDTH + cell_len(details) != width:  # a pane too narrow for the details
+        if title_width + marks_width + cell_len(details) != width:  # a pane too narrow for the details
             return list(Strip(segments).adjust_cell_length(width, base))
         return segments
 
@@ -316,10 +329,12 @@ class Columns(NamedTuple):
     date: int
     upvotes: int
     organization: int
+    tag: int = 0  # the tag mark's, while some paper is tagged
 
 
-def columns_for(rows: list[ListRow | None], width: int) -> Columns:
-    """Room for a column only when some paper of `rows` has its field, as wide as the widest."""
+def columns_for(rows: list[ListRow | None], width: int, tagging: bool = False) -> Columns:
+    """Room for a column only when some paper of `rows` has its field, as wide as the widest; and
+    for the tag mark while some paper is tagged (`tagging`)."""
     dates = [cell_len(terminal(row.published_text)) for row in rows if row and row.published_text]
     votes = [len(str(row.upvotes)) + 1 for row in rows if row and row.upvotes is not None]
     organizations = [cell_len(terminal(row.organization)) for row in rows if row and row.organization]
@@ -327,6 +342,7 @@ def columns_for(rows: list[ListRow | None], width: int) -> Columns:
         min(max(dates, default=0), DATE_WIDTH),
         min(max(votes, default=0), UPVOTES_WIDTH),
         min(max(organizations, default=0), ORGANIZATION_WIDTH) if width >= ORGANIZATION_MIN_WIDTH else 0,
+        TAG_WIDTH if tagging else 0,
     )
 
 
@@ -340,6 +356,7 @@ class LineStyles(NamedTuple):
     cursor: Style
     focused: bool
     day: Style
+    tag: Style
 
 
 def day_header(label: str, width: int, styles: LineStyles) -> list[Segment]:
